@@ -1,0 +1,48 @@
+package dev.paint.evaluator.messaging;
+
+import dev.paint.evaluator.service.EvaluationService;
+import dev.paint.shared.event.CandidatesInterpolated;
+import dev.paint.shared.event.EventTypes;
+import dev.paint.shared.event.InvalidEventException;
+import dev.paint.shared.messaging.CloudEvents;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/** Consumes interpolated candidates and chooses alpha on validation data. */
+@ApplicationScoped
+public class CandidatesInterpolatedConsumer {
+
+  public static final String CHANNEL = "candidates-interpolated";
+  private static final Logger LOG = Logger.getLogger(CandidatesInterpolatedConsumer.class);
+
+  @Inject EvaluationService evaluation;
+  @Inject EvaluatorEventPublisher publisher;
+
+  /** Blocking because it evaluates every candidate; acknowledged only once the choice is published. */
+  @Incoming(CHANNEL)
+  @Blocking
+  public CompletionStage<Void> consume(Message<String> message) {
+    CandidatesInterpolated event;
+    try {
+      event = CloudEvents.parse(message, EventTypes.CANDIDATES_INTERPOLATED, CandidatesInterpolated.class);
+    } catch (InvalidEventException e) {
+      LOG.errorf("Rejected candidates event from %s: %s", CloudEvents.origin(message), e.getMessage());
+      publisher.failed(null, null, e.getMessage());
+      return message.ack();
+    }
+
+    String taskId = event.task().taskId();
+    try {
+      publisher.selected(evaluation.evaluate(event));
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "Evaluation failed for patch task %s of model %s", taskId, event.task().modelName());
+      publisher.failed(taskId, event.task().modelName(), "Evaluation failed: " + e.getMessage());
+    }
+    return message.ack();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.paint.interpolator.messaging;
+
+import dev.paint.interpolator.service.InterpolationService;
+import dev.paint.shared.event.EncoderFineTuned;
+import dev.paint.shared.event.EventTypes;
+import dev.paint.shared.event.InvalidEventException;
+import dev.paint.shared.messaging.CloudEvents;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/** Consumes fine-tuned encoders and interpolates each against the base version it was trained from. */
+@ApplicationScoped
+public class EncoderFineTunedConsumer {
+
+  public static final String CHANNEL = "encoder-fine-tuned";
+  private static final Logger LOG = Logger.getLogger(EncoderFineTunedConsumer.class);
+
+  @Inject InterpolationService interpolation;
+  @Inject InterpolatorEventPublisher publisher;
+
+  /** Blocking because it reads and writes checkpoints; acknowledged only once the candidates' event is published. */
+  @Incoming(CHANNEL)
+  @Blocking
+  public CompletionStage<Void> consume(Message<String> message) {
+    EncoderFineTuned event;
+    try {
+      event = CloudEvents.parse(message, EventTypes.ENCODER_FINE_TUNED, EncoderFineTuned.class);
+    } catch (InvalidEventException e) {
+      LOG.errorf("Rejected fine-tuned event from %s: %s", CloudEvents.origin(message), e.getMessage());
+      publisher.failed(null, null, e.getMessage());
+      return message.ack();
+    }
+
+    String taskId = event.task().taskId();
+    try {
+      publisher.interpolated(interpolation.interpolate(event));
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "Interpolation failed for patch task %s of model %s", taskId, event.task().modelName());
+      publisher.failed(taskId, event.task().modelName(), "Interpolation failed: " + e.getMessage());
+    }
+    return message.ack();
+  }
+}

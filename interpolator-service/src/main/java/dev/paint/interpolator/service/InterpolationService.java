@@ -1,0 +1,97 @@
+package dev.paint.interpolator.service;
+
+import dev.paint.interpolator.config.InterpolatorConfig;
+import dev.paint.interpolator.merge.MergeMethods;
+import dev.paint.interpolator.merge.MergeMethod;
+import dev.paint.shared.event.Candidate;
+import dev.paint.shared.event.CandidatesInterpolated;
+import dev.paint.shared.event.EncoderFineTuned;
+import dev.paint.shared.event.InvalidEventException;
+import dev.paint.shared.event.Selection;
+import dev.paint.shared.storage.CheckpointStore;
+import dev.paint.shared.storage.ObjectKeys;
+import dev.paint.shared.storage.WorkDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the candidates theta_alpha = (1 - alpha) * theta_base + alpha * theta_fine-tuned of one patch task and stores
+ * them. The base is the exact version the trainer started from, named in the event, not the version deployed now.
+ */
+@ApplicationScoped
+public class InterpolationService {
+
+  private static final Logger LOG = Logger.getLogger(InterpolationService.class);
+
+  @Inject CheckpointStore checkpoints;
+  @Inject InterpolatorConfig config;
+  @Inject MeterRegistry meters;
+
+  public CandidatesInterpolated interpolate(EncoderFineTuned event) {
+    MergeMethod method = mergeMethod();
+    List<Double> alphas = alphaGrid(event.task().selection());
+    String modelName = event.task().modelName();
+    String taskId = event.task().taskId();
+
+    try (WorkDirectory workDirectory =
+        WorkDirectory.create(config.workDirectory(), "paint-interpolator-" + taskId + "-",
+            "paint.interpolator.work-directory")) {
+      long started = System.nanoTime();
+      Path base = workDirectory.resolve("base.safetensors");
+      Path fineTuned = workDirectory.resolve("fine-tuned.safetensors");
+      checkpoints.download(event.base().encoder(), base);
+      checkpoints.download(event.fineTuned(), fineTuned);
+
+      List<Path> outputs = new ArrayList<>();
+      for (int i = 0; i < alphas.size(); i++) {
+        outputs.add(workDirectory.resolve("candidate-" + i + ".safetensors"));
+      }
+      method.merge(base, fineTuned, alphas, outputs);
+
+      List<Candidate> candidates = new ArrayList<>();
+      long bytes = 2 * Files.size(base);
+      for (int i = 0; i < alphas.size(); i++) {
+        String key = ObjectKeys.candidate(modelName, taskId, alphas.get(i));
+        candidates.add(new Candidate(alphas.get(i), checkpoints.upload(key, outputs.get(i))));
+        bytes += Files.size(outputs.get(i));
+      }
+      recordMetrics(modelName, System.nanoTime() - started, bytes);
+      LOG.infof("Stored %d candidates of task %s (model %s, base v%d) for alphas %s", candidates.size(), taskId,
+          modelName, event.base().version(), alphas);
+      return new CandidatesInterpolated(event.task(), event.base(), event.patchHead(), event.fineTuned(),
+          event.training(), method.name(), candidates);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Interpolation of task " + taskId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The task's own grid when it has one, else the configured grid; sorted, without duplicates. */
+  List<Double> alphaGrid(Selection selection) {
+    List<Double> requested = selection.alphas() != null ? selection.alphas() : config.alphas();
+    if (requested.isEmpty()) {
+      throw new InvalidEventException("Empty alpha grid: give at least one alpha in [0, 1]");
+    }
+    for (Double alpha : requested) {
+      Selection.requireAlpha(alpha, "alpha grid");
+    }
+    return List.copyOf(new TreeSet<>(requested));
+  }
+
+  private MergeMethod mergeMethod() {
+    return MergeMethods.byName(config.mergeMethod());
+  }
+
+  private void recordMetrics(String modelName, long nanos, long bytes) {
+    meters.timer("paint.interpolator.duration", "model", modelName).record(java.time.Duration.ofNanos(nanos));
+    meters.counter("paint.interpolator.bytes", "model", modelName).increment(bytes);
+  }
+}

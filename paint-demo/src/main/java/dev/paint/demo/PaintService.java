@@ -1,0 +1,34 @@
+package dev.paint.demo;
+
+/**
+ * The four Quarkus services of the pipeline, each a Maven module whose build leaves
+ * {@code <module>/target/quarkus-app/quarkus-run.jar}.
+ */
+public enum PaintService {
+  // Registry first: the trainer asks it for the deployed version as soon as a patch task arrives.
+  REGISTRY("registry-service", "512m"),
+  TRAINER("trainer-service", "2g"),
+  INTERPOLATOR("interpolator-service", "1g"),
+  EVALUATOR("evaluator-service", "2g");
+
+  private final String module;
+  private final String heap;
+
+  PaintService(String module, String heap) {
+    this.module = module;
+    this.heap = heap;
+  }
+
+  /** Returns the Maven module name, also the service's name in logs and file names. */
+  public String module() {
+    return module;
+  }
+
+  /**
+   * Returns the maximum Java heap in -Xmx syntax. The trainer and evaluator keep decoded dataset splits on the heap;
+   * the encoder's weights live in PyTorch's native memory, outside this limit.
+   */
+  public String heap() {
+    return heap;
+  }
+}

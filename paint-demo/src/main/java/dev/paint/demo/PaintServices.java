@@ -1,0 +1,139 @@
+package dev.paint.demo;
+
+import dev.paint.shared.storage.ObjectStoreSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four services of one demo run as child processes on free loopback ports, configured through the environment
+ * variables that Quarkus maps to their configuration keys.
+ *
+ * <p>NOTE: the services are stopped by {@link #close()}, which the demo also calls from a shutdown hook. A demo JVM
+ * killed with SIGKILL runs no hook, and its services then keep running until they are killed by hand.
+ */
+public final class PaintServices implements AutoCloseable {
+
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private final Map<PaintService, ServiceProcess> processes;
+  private final Path logDirectory;
+
+  private PaintServices(Map<PaintService, ServiceProcess> processes, Path logDirectory) {
+    this.processes = processes;
+    this.logDirectory = logDirectory;
+  }
+
+  /**
+   * Starts all four services at once, then waits for each one's readiness endpoint.
+   *
+   * @param readyTimeout how long each service may take to become ready, counted from when the demo starts waiting for
+   *     it
+   * @throws DemoFailedException when a service exits or is not ready in time; every started service is stopped first
+   */
+  public static PaintServices start(
+      RepositoryLayout layout, LocalInfrastructure infrastructure, Path logDirectory, Duration readyTimeout,
+      PrintStream out) {
+    createDirectories(logDirectory);
+    Map<PaintService, Integer> ports = new EnumMap<>(PaintService.class);
+    for (PaintService service : PaintService.values()) {
+      ports.put(service, freePort());
+    }
+
+    Map<PaintService, ServiceProcess> processes = new EnumMap<>(PaintService.class);
+    PaintServices services = new PaintServices(processes, logDirectory);
+    try {
+      for (PaintService service : PaintService.values()) {
+        Map<String, String> environment = environment(service, infrastructure, ports);
+        Path logFile = logDirectory.resolve(service.module() + ".log");
+        processes.put(service, ServiceProcess.start(
+            service, layout.serviceJar(service), ports.get(service), environment, logFile));
+      }
+
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      for (ServiceProcess process : processes.values()) {
+        process.awaitReady(http, readyTimeout);
+        out.printf("  %-21s ready at %s (log %s)%n", process.service().module(), process.baseUri(), process.logFile());
+      }
+      return services;
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  /** Returns the base URL of {@code service}. */
+  public URI baseUri(PaintService service) {
+    return processes.get(service).baseUri();
+  }
+
+  public Path logDirectory() {
+    return logDirectory;
+  }
+
+  /** Returns the services that are no longer running, for an error message. */
+  public List<PaintService> stopped() {
+    List<PaintService> stopped = new ArrayList<>();
+    processes.forEach((service, process) -> {
+      if (!process.isRunning()) {
+        stopped.add(service);
+      }
+    });
+    return stopped;
+  }
+
+  /** Stops all services in parallel; each gets 20 s to shut down cleanly before it is killed. */
+  @Override
+  public synchronized void close() {
+    processes.values().forEach(ServiceProcess::requestStop);
+    processes.values().forEach(ServiceProcess::close);
+  }
+
+  /** Returns the variables that configure {@code service}; see each service's application.properties. */
+  static Map<String, String> environment(
+      PaintService service, LocalInfrastructure infrastructure, Map<PaintService, Integer> ports) {
+    ObjectStoreSettings store = infrastructure.objectStoreSettings();
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.bootstrapServers());
+    environment.put("PAINT_OBJECT_STORE_ENDPOINT", store.endpoint());
+    environment.put("PAINT_OBJECT_STORE_ACCESS_KEY", store.accessKey());
+    environment.put("PAINT_OBJECT_STORE_SECRET_KEY", store.secretKey());
+    environment.put("PAINT_OBJECT_STORE_BUCKET", store.bucket());
+    environment.put("QUARKUS_HTTP_PORT", Integer.toString(ports.get(service)));
+    // Quarkus binds to every interface by default; the demo's services are reachable from this machine only.
+    environment.put("QUARKUS_HTTP_HOST", LOOPBACK);
+    if (service == PaintService.TRAINER) {
+      environment.put("PAINT_REGISTRY_URL", "http://" + LOOPBACK + ":" + ports.get(PaintService.REGISTRY));
+    }
+    return environment;
+  }
+
+  /** Returns a port that was free a moment ago; a service that loses it to another process fails to start. */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot find a free port on " + LOOPBACK, e);
+    }
+  }
+
+  private static void createDirectories(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the service log directory " + directory, e);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package dev.paint.shared.checkpoint;
+
+/**
+ * Error raised when a checkpoint file differs from its {@link CheckpointManifest}: a different size,
+ * SHA-256 digest or tensor list, which means the file was corrupted, truncated or replaced.
+ */
+public class CheckpointIntegrityException extends CheckpointException {
+
+  public CheckpointIntegrityException(String message) {
+    super(message);
+  }
+}

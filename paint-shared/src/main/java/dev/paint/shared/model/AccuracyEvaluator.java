@@ -1,0 +1,34 @@
+package dev.paint.shared.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.paint.shared.dataset.LabeledImages;
+
+/** Measures top-1 accuracy of an encoder with a task's head. */
+public final class AccuracyEvaluator {
+
+  /** Images per forward pass; large batches amortise the per-call overhead of the native engine. */
+  public static final int BATCH_SIZE = 1000;
+
+  private AccuracyEvaluator() {}
+
+  /** Returns the accuracy in percent (0 to 100) of {@code encoder} with {@code head} on {@code images}. */
+  public static double accuracy(Encoder encoder, ClassificationHead head, LabeledImages images) {
+    if (images.size() == 0) {
+      throw new IllegalArgumentException("Cannot measure accuracy on an empty split");
+    }
+    long[] correct = {0};
+    try (NDManager manager = encoder.model().getNDManager().newSubManager()) {
+      NDArray classEmbeddings = head.toArray(manager).transpose();
+      ImageBatches.forEachBatch(images, BATCH_SIZE, null, manager, (batch, labels) -> {
+        long[] predicted = encoder.embed(batch).matMul(classEmbeddings).argMax(1).toLongArray();
+        for (int i = 0; i < labels.length; i++) {
+          if (predicted[i] == labels[i]) {
+            correct[0]++;
+          }
+        }
+      });
+    }
+    return 100.0 * correct[0] / images.size();
+  }
+}

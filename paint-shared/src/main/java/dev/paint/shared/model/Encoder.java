@@ -1,0 +1,195 @@
+package dev.paint.shared.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import dev.paint.shared.checkpoint.DType;
+import dev.paint.shared.checkpoint.SafetensorsFile;
+import dev.paint.shared.checkpoint.Tensor;
+import dev.paint.shared.checkpoint.TensorSpec;
+import dev.paint.shared.checkpoint.SafetensorsWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An image encoder built from an {@link EncoderSpec}, with its weights in native memory. Tensor names follow PyTorch's
+ * conventions ({@code conv0.weight}, {@code fc0.bias}, {@code proj.weight}) so that a checkpoint written with PyTorch
+ * loads unchanged. Close it to free the native memory.
+ */
+public final class Encoder implements AutoCloseable {
+
+  private static final float NORM_EPSILON = 1e-12f;
+
+  private final EncoderSpec spec;
+  private final Model model;
+  private final Map<String, Parameter> parameters;
+
+  private Encoder(EncoderSpec spec, Model model, Map<String, Parameter> parameters) {
+    this.spec = spec;
+    this.model = model;
+    this.parameters = parameters;
+  }
+
+  /** Builds an encoder with freshly initialised weights; the same seed gives the same weights. */
+  public static Encoder create(EncoderSpec spec, Device device, long seed) {
+    Engine.getInstance().setRandomSeed((int) seed);
+    Model model = Model.newInstance("encoder", device);
+    Map<String, Parameter> parameters = new LinkedHashMap<>();
+    SequentialBlock block = buildBlock(spec, parameters);
+    model.setBlock(block);
+    block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
+    return new Encoder(spec, model, collectParameters(parameters));
+  }
+
+  /** Builds an encoder and loads its weights from a safetensors checkpoint, checking every name and shape. */
+  public static Encoder load(EncoderSpec spec, Path checkpoint, Device device) {
+    Encoder encoder = create(spec, device, 0);
+    try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+      encoder.loadWeights(file);
+      return encoder;
+    } catch (RuntimeException e) {
+      encoder.close();
+      throw e;
+    }
+  }
+
+  public EncoderSpec spec() {
+    return spec;
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public Device device() {
+    return model.getNDManager().getDevice();
+  }
+
+  /** The weights by tensor name, in checkpoint order. */
+  public Map<String, Parameter> parameters() {
+    return parameters;
+  }
+
+  public long parameterCount() {
+    return parameters.values().stream().mapToLong(p -> p.getArray().size()).sum();
+  }
+
+  /** Embeds a batch of images, [N, C, H, W] floats in [0, 1], without recording gradients. */
+  public NDArray embed(NDArray images) {
+    ParameterStore store = new ParameterStore(images.getManager(), false);
+    return model.getBlock().forward(store, new NDList(images), false).singletonOrThrow();
+  }
+
+  /** Writes the weights as float32 tensors to a safetensors file. */
+  public void save(Path file, Map<String, String> metadata) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+      specs.add(new TensorSpec(entry.getKey(), DType.F32, entry.getValue().getArray().getShape().getShape()));
+    }
+    try (SafetensorsWriter writer = SafetensorsWriter.create(file, specs, metadata)) {
+      for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+        float[] values = entry.getValue().getArray().toFloatArray();
+        ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(values);
+        writer.write(entry.getKey(), data);
+      }
+    }
+  }
+
+  private void loadWeights(SafetensorsFile file) {
+    List<String> unexpected = new ArrayList<>();
+    for (TensorSpec tensor : file.tensors()) {
+      if (!parameters.containsKey(tensor.name())) {
+        unexpected.add(tensor.name());
+      }
+    }
+    if (!unexpected.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Checkpoint " + file.path() + " has tensors the encoder does not: " + unexpected + "; expected exactly "
+              + parameters.keySet() + " for " + spec);
+    }
+
+    for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+      String name = entry.getKey();
+      NDArray array = entry.getValue().getArray();
+      TensorSpec tensor = file.spec(name);
+      long[] expected = array.getShape().getShape();
+      if (!Arrays.equals(tensor.shape(), expected)) {
+        throw new IllegalArgumentException(
+            "Tensor " + name + " in " + file.path() + " has shape " + Arrays.toString(tensor.shape())
+                + " but the encoder expects " + Arrays.toString(expected) + " for " + spec);
+      }
+      Tensor values = file.read(name);
+      array.set(values.toFloats());
+    }
+  }
+
+  static Shape inputShape(EncoderSpec spec, long batch) {
+    return new Shape(batch, spec.channels(), spec.imageSize(), spec.imageSize());
+  }
+
+  private static SequentialBlock buildBlock(EncoderSpec spec, Map<String, Parameter> named) {
+    SequentialBlock block = new SequentialBlock();
+    List<Map.Entry<String, Block>> layers = new ArrayList<>();
+    for (int i = 0; i < spec.convChannels().size(); i++) {
+      Block conv =
+          Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+              .setFilters(spec.convChannels().get(i)).build();
+      layers.add(Map.entry("conv" + i, conv));
+      block.add(conv).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+    }
+    block.add(Blocks.batchFlattenBlock());
+    for (int i = 0; i < spec.hiddenUnits().size(); i++) {
+      Block linear = Linear.builder().setUnits(spec.hiddenUnits().get(i)).build();
+      layers.add(Map.entry("fc" + i, linear));
+      block.add(linear).add(Activation.reluBlock());
+    }
+    Block projection = Linear.builder().setUnits(spec.embeddingDim()).build();
+    layers.add(Map.entry("proj", projection));
+    block.add(projection);
+    block.add(new LambdaBlock(list -> new NDList(l2Normalize(list.singletonOrThrow())), "l2_normalize"));
+
+    for (Map.Entry<String, Block> layer : layers) {
+      layer.getValue().getParameters()
+          .forEach(pair -> named.put(layer.getKey() + "." + pair.getValue().getName(), pair.getValue()));
+    }
+    return block;
+  }
+
+  /** Keeps the declared order, which is the order of tensors in a written checkpoint. */
+  private static Map<String, Parameter> collectParameters(Map<String, Parameter> named) {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(named));
+  }
+
+  /** Divides each row by its L2 norm, the normalisation CLIP applies to image and text embeddings. */
+  public static NDArray l2Normalize(NDArray embeddings) {
+    NDArray norm = embeddings.square().sum(new int[] {1}, true).sqrt().add(NORM_EPSILON);
+    return embeddings.div(norm);
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

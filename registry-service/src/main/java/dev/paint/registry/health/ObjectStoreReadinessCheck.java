@@ -1,0 +1,37 @@
+package dev.paint.registry.health;
+
+import dev.paint.registry.storage.RegistryKeys;
+import dev.paint.shared.storage.ObjectStore;
+import dev.paint.shared.storage.ObjectStoreException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only while the object store that holds every registry record answers requests on the configured bucket. */
+@Readiness
+@ApplicationScoped
+public class ObjectStoreReadinessCheck implements HealthCheck {
+
+  private static final String NAME = "object-store";
+
+  private final ObjectStore store;
+
+  @Inject
+  public ObjectStoreReadinessCheck(ObjectStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    try {
+      // A missing key is a normal answer; a missing bucket or an unreachable store raises.
+      store.exists(RegistryKeys.ROOT);
+      return HealthCheckResponse.named(NAME).up().withData("bucket", store.bucket()).build();
+    } catch (ObjectStoreException e) {
+      return HealthCheckResponse.named(NAME).down().withData("bucket", store.bucket())
+          .withData("error", e.getMessage()).build();
+    }
+  }
+}

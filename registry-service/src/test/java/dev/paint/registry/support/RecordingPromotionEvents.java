@@ -1,0 +1,35 @@
+package dev.paint.registry.support;
+
+import dev.paint.registry.service.PromotionEvents;
+import dev.paint.shared.event.ModelPromoted;
+import dev.paint.shared.event.PatchTaskFailed;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** {@link PromotionEvents} that records every event instead of sending it. */
+public final class RecordingPromotionEvents implements PromotionEvents {
+
+  /** An event with the CloudEvents id it was sent with. */
+  public record Sent<T>(T event, String eventId) {}
+
+  private final List<Sent<ModelPromoted>> promoted = new CopyOnWriteArrayList<>();
+  private final List<Sent<PatchTaskFailed>> failed = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void modelPromoted(ModelPromoted event, String eventId) {
+    promoted.add(new Sent<>(event, eventId));
+  }
+
+  @Override
+  public void patchTaskFailed(PatchTaskFailed event, String eventId) {
+    failed.add(new Sent<>(event, eventId));
+  }
+
+  public List<Sent<ModelPromoted>> promoted() {
+    return List.copyOf(promoted);
+  }
+
+  public List<Sent<PatchTaskFailed>> failed() {
+    return List.copyOf(failed);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.paint.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** How trainer-service fine-tunes; the defaults apply to every patch task that does not override them. */
+@ConfigMapping(prefix = "paint.trainer")
+public interface TrainerConfig {
+
+  /** Run on the first GPU when the PyTorch engine sees one; on the CPU otherwise. */
+  @WithDefault("true")
+  boolean preferGpu();
+
+  /** Directory for downloaded and written checkpoints; a new temporary directory when unset. */
+  Optional<String> workDirectory();
+
+  /** Fine-tuning defaults. */
+  Defaults defaults();
+
+  /** Defaults sized for the built-in demo encoder: a gentle fine-tune keeps the weights close, so they interpolate well. */
+  interface Defaults {
+
+    /** Peak AdamW learning rate. */
+    @WithDefault("1e-4")
+    double learningRate();
+
+    /** Passes over the training split. */
+    @WithDefault("3")
+    int epochs();
+
+    /** Images per step. */
+    @WithDefault("128")
+    int batchSize();
+
+    /** AdamW decoupled weight decay; 0.1 as in the PAINT reference recipe. */
+    @WithDefault("0.1")
+    double weightDecay();
+
+    /** Linear warm-up steps before the cosine decay to zero. */
+    @WithDefault("50")
+    int warmupSteps();
+
+    /** Global L2 norm that gradients are clipped to; 1.0 as in the PAINT reference recipe. */
+    @WithDefault("1.0")
+    double maxGradNorm();
+
+    /** Seed for the shuffling order. */
+    @WithDefault("0")
+    long seed();
+
+    /** Cap on training images per task; 0 trains on the whole split. */
+    @WithDefault("0")
+    int maxTrainImages();
+  }
+}
