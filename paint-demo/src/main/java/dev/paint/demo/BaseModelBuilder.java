@@ -58,7 +58,7 @@ public final class BaseModelBuilder {
       Path encoderFile, Path headFile, EncoderSpec spec, String cacheKey, double validationAccuracy,
       double testAccuracy, long trainingMillis, boolean fromCache) {}
 
-  /** What the cache stores beside the two checkpoints. */
+  /** The metadata stored in the cache beside the two checkpoints. */
   record CacheRecord(
       EncoderSpec spec, Hyperparameters hyperparameters, double validationAccuracy, double testAccuracy,
       long trainingMillis) {}

@@ -22,7 +22,7 @@ public final class DemoDatasets {
   /** Seed of the shuffle that draws the validation and test splits, and of the sample taken by a size limit. */
   public static final long SPLIT_SEED = 0;
 
-  /** Where Debian's dataset-fashion-mnist package installs Fashion-MNIST, used when the data directory lacks it. */
+  /** Install directory of Debian's dataset-fashion-mnist package, used when the data directory lacks Fashion-MNIST. */
   static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
   /** A dataset as stored, with the manifest the store wrote for it. */
@@ -33,9 +33,9 @@ public final class DemoDatasets {
   /**
    * Imports {@code builtin} from its directory under {@code dataDirectory}, splits it and uploads it.
    *
-   * @param maxSourceImages when positive, a seeded random sample of at most this many source training images, and of
-   *     at most a sixth as many source test images, replaces the source (the ratio of Fashion-MNIST's 60,000 to
-   *     10,000); 0 keeps every image
+   * @param maxSourceImages when positive, the source is replaced by a seeded random sample of at most this many
+   *     training images and at most a sixth as many test images. A sixth is the ratio of Fashion-MNIST's 10,000 test to
+   *     60,000 training images. 0 keeps every image
    * @throws DemoFailedException when the source directory is missing
    */
   public static Imported importDataset(

@@ -1,1 +1,53 @@
-package dev.paint.demo; public final class DemoMain { public static void main(String[] a) {} }
+package dev.paint.demo;
+
+import java.io.PrintStream;
+import java.util.Optional;
+
+/**
+ * Entry point of {@code paint-demo.jar}: parses the options, runs {@link PaintDemo}, prints the report and writes it as
+ * JSON. Exits with 0 only when every patch task was promoted, 1 when the run failed and 2 for invalid options.
+ */
+public final class DemoMain {
+
+  private DemoMain() {}
+
+  public static void main(String[] args) {
+    // DJL reads this before loading PyTorch: the native library comes from the pytorch-native-cpu jar, never the web.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the demo and returns the process exit status. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Optional<DemoSettings> settings;
+    try {
+      settings = DemoOptions.parse(args, System.getenv());
+    } catch (IllegalArgumentException | DemoFailedException e) {
+      err.println(e.getMessage());
+      err.println(DemoOptions.USAGE);
+      return 2;
+    }
+    if (settings.isEmpty()) {
+      out.println(DemoOptions.USAGE);
+      return 0;
+    }
+
+    try {
+      DemoReport report = new PaintDemo(settings.get(), out).run();
+      out.println();
+      out.print(ReportFormatter.format(report));
+      ReportFormatter.writeJson(report, settings.get().reportFile());
+      out.println("\nReport written to " + settings.get().reportFile());
+      return report.allPromoted() ? 0 : 1;
+    } catch (DemoFailedException e) {
+      err.println("\nThe demo failed: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("\nThe demo was interrupted");
+      return 1;
+    }
+  }
+}

@@ -5,7 +5,7 @@ package dev.paint.demo;
  * {@code <module>/target/quarkus-app/quarkus-run.jar}.
  */
 public enum PaintService {
-  // Registry first: the trainer asks it for the deployed version as soon as a patch task arrives.
+  // Listed first, so the demo waits for it first: the trainer requests the deployed version as soon as a task arrives.
   REGISTRY("registry-service", "512m"),
   TRAINER("trainer-service", "2g"),
   INTERPOLATOR("interpolator-service", "1g"),

@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class PipelineEvents implements AutoCloseable {
 
-  /** How a watched patch task ended. */
+  /** The end of a watched patch task: promoted or failed. */
   public sealed interface Outcome permits Promoted, Failed {
     String taskId();
   }
@@ -203,7 +203,7 @@ public final class PipelineEvents implements AutoCloseable {
   }
 
   /**
-   * Parses a record's JSON after checking its CloudEvents type; returns null for a record that is skipped with a
+   * Parses a record's JSON after checking its CloudEvents type. Returns null for a record that is skipped with a
    * printed reason, because one bad record from another producer must not stop the demo.
    */
   private <T> T parse(ConsumerRecord<String, String> record, String expectedType, Class<T> payloadType) {

@@ -46,7 +46,7 @@ public final class RegistryClient {
   /**
    * Registers a new version of {@code modelName} and returns its number.
    *
-   * @throws DemoFailedException when the registry does not answer 201 Created; the message contains its error body
+   * @throws DemoFailedException when the registry does not return 201 Created; the message contains its error body
    */
   public int register(String modelName, RegisterModelVersion request) {
     URI uri = baseUri.resolve("/models/" + modelName + "/versions");
@@ -70,9 +70,9 @@ public final class RegistryClient {
   }
 
   /**
-   * Returns the deployed version of {@code modelName} as the trainer sees it.
+   * Returns the deployed version of {@code modelName}, the same record the trainer reads.
    *
-   * @throws DemoFailedException when the registry does not answer 200
+   * @throws DemoFailedException when the registry does not return 200
    */
   public DeployedModel deployed(String modelName) {
     URI uri = baseUri.resolve("/models/" + modelName + "/deployed");

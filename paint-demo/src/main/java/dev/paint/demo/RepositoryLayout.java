@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the demo finds what the build produced: the repository root, the services' {@code quarkus-run.jar} files and
+ * Locations of the build outputs that the demo runs: the repository root, the services' {@code quarkus-run.jar} files and
  * the runtime jars of the local Kafka broker and object store ({@code paint-local/target/lib}).
  *
  * @param root the repository root, the directory of the parent pom

@@ -148,7 +148,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  /** Returns the HTTP status of one readiness probe, or -1 when the service does not answer yet. */
+  /** Returns the HTTP status of one readiness probe, or -1 when the service does not respond yet. */
   private static int probe(HttpClient http, HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -77,11 +77,11 @@ final class ChildJvm {
       LOG.debugf("Started %s in child JVM %d, log %s", mainClass, process.pid(), logFile);
       return process;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start a child JVM for " + mainClass + " (command " + command + ")", e);
+      throw new UncheckedIOException("Failed to start a child JVM for " + mainClass + " (command " + command + ")", e);
     }
   }
 
-  /** Runs {@code mainClass} in a child JVM to its end and returns its exit status; kills it after {@code timeout}. */
+  /** Runs {@code mainClass} in a child JVM to its end and returns its exit status. Kills it after {@code timeout}. */
   static int runToCompletion(
       Path libDirectory, String mainClass, List<String> jvmOptions, List<String> args, Path logFile, Duration timeout) {
     Process process = start(libDirectory, mainClass, jvmOptions, args, logFile);
@@ -89,8 +89,8 @@ final class ChildJvm {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill(process);
         throw new IllegalStateException(
-            mainClass + " did not finish within " + timeout.toSeconds() + " s; last lines of " + logFile + ":\n"
-                + tail(logFile, ERROR_TAIL_LINES));
+            mainClass + " timed out after " + format(timeout) + ", so it was killed. Last lines of " + logFile
+                + ":\n" + tail(logFile, ERROR_TAIL_LINES));
       }
       ChildProcessReaper.unregister(process);
       return process.exitValue();
@@ -112,14 +112,15 @@ final class ChildJvm {
         if (!process.isAlive()) {
           ChildProcessReaper.unregister(process);
           throw new IllegalStateException(
-              name + " exited with status " + process.exitValue() + " during startup; last lines of " + logFile
+              name + " exited with status " + process.exitValue() + " during startup. Last lines of " + logFile
                   + ":\n" + tail(logFile, ERROR_TAIL_LINES));
         }
         if (System.nanoTime() > deadline) {
           kill(process);
           throw new IllegalStateException(
-              name + " did not start within " + timeout.toSeconds() + " s, so it was killed; last lines of "
-                  + logFile + ":\n" + tail(logFile, ERROR_TAIL_LINES));
+              name + " timed out after " + format(timeout) + " during startup, so it was killed."
+                  + " On a slow machine, raise the builder's startupTimeout. Last lines of " + logFile + ":\n"
+                  + tail(logFile, ERROR_TAIL_LINES));
         }
         Thread.sleep(POLL_INTERVAL.toMillis());
       }
@@ -135,8 +136,7 @@ final class ChildJvm {
     process.destroy();
     try {
       if (!process.waitFor(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warnf("Child JVM %d did not stop within %d s after SIGTERM, so it is killed", process.pid(),
-            gracePeriod.toSeconds());
+        LOG.warnf("Child JVM %d did not stop within %s after SIGTERM, so it is killed", process.pid(), format(gracePeriod));
         kill(process);
       }
     } catch (InterruptedException e) {
@@ -177,7 +177,7 @@ final class ChildJvm {
       file.readFully(bytes);
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read log file " + logFile, e);
+      throw new UncheckedIOException("Failed to read log file " + logFile, e);
     }
   }
 
@@ -186,7 +186,7 @@ final class ChildJvm {
     try {
       return Files.exists(logFile) ? Files.size(logFile) : 0;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the size of log file " + logFile, e);
+      throw new UncheckedIOException("Failed to read the size of log file " + logFile, e);
     }
   }
 
@@ -200,10 +200,14 @@ final class ChildJvm {
     try {
       end = readFrom(logFile, Math.max(0, size(logFile) - TAIL_BYTES));
     } catch (UncheckedIOException e) {
-      return "(cannot read log file " + logFile + ": " + e.getMessage() + ")";
+      return "(failed to read log file " + logFile + ": " + e.getMessage() + ")";
     }
     List<String> lines = end.lines().collect(Collectors.toList());
     return String.join("\n", lines.subList(Math.max(0, lines.size() - lineCount), lines.size()));
+  }
+
+  private static String format(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
   }
 
   private static File nullDevice() {

@@ -59,11 +59,11 @@ final class ConfigFiles {
       }
       Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
+      throw new UncheckedIOException("Failed to write " + file, e);
     }
   }
 
-  /** Deletes a directory tree and returns whether all of it is gone; it keeps going past files it cannot delete. */
+  /** Deletes a directory tree and returns whether all of it is gone. It keeps going past files it fails to delete. */
   static boolean deleteRecursively(Path directory) {
     if (!Files.exists(directory)) {
       return true;

@@ -86,7 +86,7 @@ public final class LocalObjectStore implements AutoCloseable {
     return accessKey;
   }
 
-  /** Returns the secret key; callers must not log it. */
+  /** Returns the secret key, which callers must not log. */
   public String secretKey() {
     return secretKey;
   }
@@ -95,7 +95,7 @@ public final class LocalObjectStore implements AutoCloseable {
     return dataDirectory;
   }
 
-  /** Returns the directory that holds one subdirectory per bucket. */
+  /** Returns the directory that contains one subdirectory per bucket. */
   public Path bucketsDirectory() {
     return dataDirectory.resolve("buckets");
   }
@@ -117,7 +117,7 @@ public final class LocalObjectStore implements AutoCloseable {
     return process.pid();
   }
 
-  /** Stops S3Proxy with SIGTERM; does nothing when it is stopped. */
+  /** Stops S3Proxy with SIGTERM. Does nothing when it is stopped. */
   public synchronized void stop() {
     if (!isRunning()) {
       return;
@@ -141,7 +141,7 @@ public final class LocalObjectStore implements AutoCloseable {
   public synchronized void restart() {
     if (closed) {
       throw new IllegalStateException(
-          "Object store at " + endpoint() + " is closed, so it cannot restart; build a new one");
+          "Object store at " + endpoint() + " is closed, so it cannot restart. Build a new store.");
     }
 
     stop();
@@ -160,7 +160,7 @@ public final class LocalObjectStore implements AutoCloseable {
     closed = true;
 
     if (ownsDataDirectory && !ConfigFiles.deleteRecursively(dataDirectory)) {
-      LOG.warnf("Cannot delete all of the object store data directory %s; delete it by hand", dataDirectory);
+      LOG.warnf("Failed to delete all of the object store data directory %s, so delete it by hand", dataDirectory);
     }
   }
 
@@ -177,7 +177,7 @@ public final class LocalObjectStore implements AutoCloseable {
             jvmOptions(),
             List.of("--properties", propertiesFile.toString()),
             logFile());
-    ChildJvm.awaitReady(process, this::answersHttp, startupTimeout, "Object store at " + endpoint(), logFile());
+    ChildJvm.awaitReady(process, this::respondsToHttp, startupTimeout, "Object store at " + endpoint(), logFile());
 
     LOG.infof(
         "Object store started at %s in %d ms (pid %d, heap %s, data %s)",
@@ -208,8 +208,8 @@ public final class LocalObjectStore implements AutoCloseable {
     return ChildJvm.jvmOptions(heap, dataDirectory.resolve("logback.xml"));
   }
 
-  /** Returns whether the endpoint sends any HTTP response; an anonymous request gets 403 once S3Proxy runs. */
-  private boolean answersHttp() {
+  /** Returns whether the endpoint sends any HTTP response. An anonymous request gets 403 once S3Proxy runs. */
+  private boolean respondsToHttp() {
     try {
       HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
       connection.setConnectTimeout(HTTP_PROBE_TIMEOUT_MILLIS);
@@ -243,13 +243,13 @@ public final class LocalObjectStore implements AutoCloseable {
 
     private Builder() {}
 
-    /** Sets the directory for the buckets and S3Proxy's files; default: a new temporary directory, deleted by close. */
+    /** Sets the directory for the buckets and S3Proxy's files. Default: a new temporary directory, deleted by close. */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
       return this;
     }
 
-    /** Sets the HTTP port on 127.0.0.1; default 0, a free port. */
+    /** Sets the HTTP port on 127.0.0.1. Default: 0, a free port. */
     public Builder port(int port) {
       this.port = LoopbackPorts.requireValidPort(port, "Object store port");
       return this;
@@ -261,19 +261,19 @@ public final class LocalObjectStore implements AutoCloseable {
       return this;
     }
 
-    /** Sets the access key that clients sign with; default "paint". */
+    /** Sets the access key that clients sign with. Default: "paint". */
     public Builder accessKey(String accessKey) {
       this.accessKey = requireCredential(accessKey, "access key");
       return this;
     }
 
-    /** Sets the secret key that clients sign with; default: 40 random characters, new for each store. */
+    /** Sets the secret key that clients sign with. Default: 40 random characters, new for each store. */
     public Builder secretKey(String secretKey) {
       this.secretKey = requireCredential(secretKey, "secret key");
       return this;
     }
 
-    /** Sets how long {@link #start()} waits for S3Proxy; default 60 s. */
+    /** Sets how long {@link #start()} waits for S3Proxy. Default: 60 s. */
     public Builder startupTimeout(Duration startupTimeout) {
       if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
         throw new IllegalArgumentException("Object store startup timeout must be positive, but is " + startupTimeout);
@@ -283,10 +283,10 @@ public final class LocalObjectStore implements AutoCloseable {
     }
 
     /**
-     * Starts S3Proxy and returns once its endpoint answers HTTP.
+     * Starts S3Proxy and returns once its endpoint responds to HTTP requests.
      *
-     * @throws IllegalStateException when the runtime jars are missing, or S3Proxy exits or does not start in time;
-     *     the message contains the last lines of its log
+     * @throws IllegalStateException when the runtime jars are missing or S3Proxy fails to start in time. The message
+     *     contains the last lines of its log.
      */
     public LocalObjectStore start() {
       Path libDirectory = LocalStackRuntime.libDirectory();
@@ -312,7 +312,7 @@ public final class LocalObjectStore implements AutoCloseable {
       try {
         return Files.createTempDirectory("paint-s3-");
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot create a temporary data directory for the object store", e);
+        throw new UncheckedIOException("Failed to create a temporary data directory for the object store", e);
       }
     }
 
@@ -320,7 +320,7 @@ public final class LocalObjectStore implements AutoCloseable {
       try {
         Files.createDirectories(directory);
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot create the object store directory " + directory, e);
+        throw new UncheckedIOException("Failed to create the object store directory " + directory, e);
       }
     }
   }

@@ -1,6 +1,5 @@
 package dev.paint.local;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,11 +17,12 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * <p>The secret key is written to a file that only the owner can read, and never printed. Run it after {@code mvn -q
- * install -DskipTests} from the repository root with this module's classes and jboss-logging on the classpath:
+ * install -DskipTests} from the repository root, with this module's classes and the jboss-logging jar from the local
+ * Maven repository on the classpath:
  *
  * <pre>
- * java -cp "paint-local/target/classes:$HOME/.m2/repository/org/jboss/logging/jboss-logging/VERSION/jboss-logging-VERSION.jar" \
- *     dev.paint.local.LocalStackMain [--data-dir DIR] [--kafka-port PORT] [--s3-port PORT]
+ * java -cp "paint-local/target/classes:$JBOSS_LOGGING_JAR" dev.paint.local.LocalStackMain \
+ *     [--data-dir DIR] [--kafka-port PORT] [--s3-port PORT]
  * </pre>
  */
 public final class LocalStackMain {
@@ -88,7 +88,7 @@ public final class LocalStackMain {
     return new Running(broker, store, secretKeyFile);
   }
 
-  /** A started broker and object store; closing it stops both. */
+  /** A started broker and object store, both stopped by close. */
   static final class Running implements AutoCloseable {
 
     private final LocalKafkaBroker broker;
@@ -101,7 +101,7 @@ public final class LocalStackMain {
       this.secretKeyFile = secretKeyFile;
     }
 
-    /** Returns the variables to print, in order; the secret key appears only as the path of its file. */
+    /** Returns the variables to print, in order. The secret key appears only as the path of its file. */
     Map<String, String> environment() {
       Map<String, String> environment = new LinkedHashMap<>();
       environment.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
@@ -109,18 +109,6 @@ public final class LocalStackMain {
       environment.put("S3_ACCESS_KEY", store.accessKey());
       environment.put("S3_SECRET_KEY_FILE", secretKeyFile.toString());
       return environment;
-    }
-
-    LocalKafkaBroker broker() {
-      return broker;
-    }
-
-    LocalObjectStore store() {
-      return store;
-    }
-
-    Path secretKeyFile() {
-      return secretKeyFile;
     }
 
     @Override
@@ -133,7 +121,7 @@ public final class LocalStackMain {
     }
   }
 
-  /** Command line options; ports of 0 mean a free port and a null data directory means temporary directories. */
+  /** Command line options. A port of 0 means a free port, and a null data directory means temporary directories. */
   record Options(Path dataDirectory, int kafkaPort, int s3Port, boolean help) {
 
     static Options parse(String[] args) {

@@ -88,13 +88,13 @@ final class LocalStackRuntime {
                   new IllegalStateException(
                       "Runtime jar directory " + libDirectory + " has no " + prefix + "*.jar: " + BUILD_ADVICE));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list runtime jar directory " + libDirectory, e);
+      throw new UncheckedIOException("Failed to list runtime jar directory " + libDirectory, e);
     }
   }
 
   /**
-   * Returns the classpath of a child JVM: every jar in the runtime directory plus this module's classes, which hold
-   * {@link ParentWatchingLauncher}.
+   * Returns the classpath of a child JVM: every jar in the runtime directory plus this module's classes, which
+   * contain {@link ParentWatchingLauncher}.
    */
   static String childClasspath(Path libDirectory) {
     return libDirectory.resolve("*") + File.pathSeparator + ownCodeSource();
@@ -124,8 +124,8 @@ final class LocalStackRuntime {
     if (codeSource == null || codeSource.getLocation() == null) {
       throw new IllegalStateException(
           "The code source of " + LocalStackRuntime.class.getName()
-              + " is unknown, so the classpath of the child JVMs cannot be built; load paint-local from a directory"
-              + " or a jar");
+              + " is unknown, so the classpath of the child JVMs cannot be built. Load paint-local from a directory"
+              + " or a jar.");
     }
 
     try {

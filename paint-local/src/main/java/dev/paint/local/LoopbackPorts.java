@@ -17,14 +17,14 @@ final class LoopbackPorts {
   private LoopbackPorts() {}
 
   /**
-   * Returns a port that was free on 127.0.0.1 a moment ago. Another process may take it before the child binds it;
-   * the child then fails to start with "Address already in use" in its log.
+   * Returns a port that was free on 127.0.0.1 a moment ago. Another process may take it before the child binds it,
+   * and then the child fails to start with a bind error in its log.
    */
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot find a free port on " + HOST, e);
+      throw new UncheckedIOException("Failed to find a free port on " + HOST, e);
     }
   }
 

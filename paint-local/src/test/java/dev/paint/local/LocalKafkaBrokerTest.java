@@ -34,7 +34,7 @@ class LocalKafkaBrokerTest {
   }
 
   @BeforeEach
-  void restartBrokerIfAnEarlierTestLeftItDown() {
+  void restartBrokerIfStopped() {
     if (!broker.isRunning()) {
       broker.restart();
     }

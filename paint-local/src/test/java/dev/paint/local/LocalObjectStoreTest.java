@@ -17,9 +17,13 @@ import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalObjectStoreTest {
 
@@ -51,7 +56,7 @@ class LocalObjectStoreTest {
   }
 
   @BeforeEach
-  void restartStoreIfAnEarlierTestLeftItDown() {
+  void restartStoreIfStopped() {
     if (!store.isRunning()) {
       store.restart();
     }
@@ -99,7 +104,7 @@ class LocalObjectStoreTest {
   }
 
   @Test
-  void removeObjectMakesStatFailWithNoSuchKey() throws Exception {
+  void removedObjectIsNoSuchKey() throws Exception {
     String bucket = newBucket();
     put(bucket, "tmp/candidate.bin", randomBytes(1024, 2));
 
@@ -151,7 +156,7 @@ class LocalObjectStoreTest {
   }
 
   @Test
-  void secretKeyStaysOutOfLogAndOpenFiles() throws Exception {
+  void secretKeyStaysPrivate() throws Exception {
     String log = Files.readString(store.logFile());
     String permissions =
         PosixFilePermissions.toString(Files.getPosixFilePermissions(store.dataDirectory().resolve("s3proxy.properties")));
@@ -167,6 +172,30 @@ class LocalObjectStoreTest {
 
     assertThat(arguments).contains("-Xmx" + LocalObjectStore.DEFAULT_HEAP);
     assertThat(arguments).contains("org.gaul.s3proxy.Main");
+  }
+
+  @Test
+  void startupTimeoutKillsStore(@TempDir Path dataDirectory) {
+    LocalObjectStore.Builder builder =
+        LocalObjectStore.builder().dataDirectory(dataDirectory).startupTimeout(Duration.ofMillis(1));
+
+    assertThatThrownBy(builder::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("timed out after 1 ms during startup, so it was killed")
+        .hasMessageContaining(dataDirectory.resolve("s3proxy.log").toString());
+  }
+
+  @Test
+  void occupiedPortFailsWithLogTail(@TempDir Path dataDirectory) throws Exception {
+    try (ServerSocket occupant = new ServerSocket(0, 1, InetAddress.getByName(LoopbackPorts.HOST))) {
+      LocalObjectStore.Builder builder =
+          LocalObjectStore.builder().dataDirectory(dataDirectory).port(occupant.getLocalPort());
+
+      assertThatThrownBy(builder::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("exited with status")
+          .hasMessageContaining("Failed to bind to /127.0.0.1:" + occupant.getLocalPort());
+    }
   }
 
   private static String newBucket() throws Exception {

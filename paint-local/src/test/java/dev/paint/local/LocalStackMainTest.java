@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,7 +25,7 @@ class LocalStackMainTest {
   @TempDir Path root;
 
   @Test
-  void mainPrintsEndpointsAndChildrenDieWithIt() throws Exception {
+  void mainRunsStackUntilKilled() throws Exception {
     Path dataDirectory = root.resolve("stack");
     Path stdout = root.resolve("stdout.txt");
     Path stderr = root.resolve("stderr.txt");
@@ -102,6 +103,8 @@ class LocalStackMainTest {
         properties.load(reader);
       }
     }
-    return Map.copyOf((Map) properties);
+    Map<String, String> variables = new HashMap<>();
+    properties.stringPropertyNames().forEach(name -> variables.put(name, properties.getProperty(name)));
+    return variables;
   }
 }

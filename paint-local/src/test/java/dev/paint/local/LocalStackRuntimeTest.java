@@ -33,7 +33,7 @@ class LocalStackRuntimeTest {
   }
 
   @Test
-  void jarFromMavenRepositoryFallsBackToWorkingDirectory() throws Exception {
+  void repositoryJarSearchesWorkingDirectory() throws Exception {
     Path lib = Files.createDirectories(root.resolve("repo/paint-local/target/lib"));
     Path moduleDirectory = Files.createDirectories(root.resolve("repo/trainer-service"));
     Path jar = root.resolve("m2/dev/paint/paint-local/0.1.0-SNAPSHOT/paint-local-0.1.0-SNAPSHOT.jar");

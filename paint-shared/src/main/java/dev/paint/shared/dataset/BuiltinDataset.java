@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  */
 public enum BuiltinDataset {
 
-  /** Fashion-MNIST (Xiao et al., 2017), 60,000 train and 10,000 test images, from Debian's dataset-fashion-mnist. */
+  /** Fashion-MNIST, 60,000 train and 10,000 test images of clothing, from Debian's dataset-fashion-mnist. */
   FASHION_MNIST(
       "fashion-mnist",
       "Debian package dataset-fashion-mnist",
@@ -82,7 +82,7 @@ public enum BuiltinDataset {
     return sourceSha256;
   }
 
-  /** Returns the directory of this dataset's source files under {@code dataDirectory}, where the fetch script puts it. */
+  /** Returns the directory under {@code dataDirectory} where the fetch script puts this dataset's source files. */
   public Path sourceDirectory(Path dataDirectory) {
     return dataDirectory.resolve(key);
   }

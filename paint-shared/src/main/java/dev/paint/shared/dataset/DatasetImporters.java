@@ -69,10 +69,10 @@ public final class DatasetImporters {
   }
 
   /**
-   * Imports PNG and JPEG files in the ImageFolder layout: one sub-directory per class, class names in sorted order. When
-   * the root contains exactly the directories {@code train} and {@code test}, each contains its split in that layout.
-   * Otherwise every image is a training image. Images are converted to grayscale or RGB and resized bilinearly; an
-   * image that cannot be decoded fails the import.
+   * Imports PNG and JPEG files in the ImageFolder layout: one sub-directory per class, class names in sorted order.
+   * When the root contains exactly the directories {@code train} and {@code test}, each contains its split in that
+   * layout. Otherwise every image is a training image. Images are converted to grayscale or RGB and resized
+   * bilinearly. An image that cannot be decoded fails the import.
    */
   public static RawDataset importImageFolder(Path root, ImageSize size) {
     return new ImageFolderImporter(root, size, SourceFiles.unverified()).read();
@@ -276,8 +276,8 @@ public final class DatasetImporters {
   static void requireDirectory(Path directory, String description) {
     if (!Files.isDirectory(directory)) {
       throw new DatasetException(
-          "Missing " + description + " directory " + directory + ". For the built-in datasets, run scripts/fetch-datasets.sh"
-              + " first");
+          "Missing " + description + " directory " + directory
+              + ". For the built-in datasets, run scripts/fetch-datasets.sh first");
     }
   }
 

@@ -7,10 +7,10 @@ import java.util.Random;
  * Draws the validation split, and the test split when the source ships none, with a seeded shuffle, so that the same
  * raw dataset and seed give the same bytes on every JVM.
  *
- * <p>The shuffle is a Fisher-Yates shuffle driven by {@link java.util.Random}, because its javadoc fixes the algorithm
- * of {@code Random(long)} and {@code nextInt(int)} for all Java implementations. {@code SplittableRandom} gives no such
- * guarantee. Each split keeps the shuffled order, so a prefix taken with {@link LabeledImages#limit(int)} is a random
- * sample rather than the first classes of a source sorted by class.
+ * <p>The shuffle is a Fisher-Yates shuffle driven by {@link java.util.Random}, because its javadoc requires every Java
+ * implementation to use the algorithms it shows for {@code Random(long)} and {@code nextInt(int)}. Each split keeps the
+ * shuffled order, so a prefix taken with {@link LabeledImages#limit(int)} is a random sample rather than the first
+ * classes of a source sorted by class.
  *
  * <p>The sizes follow the PAINT reference code (mlfoundations/patching, {@code src/datasets/registry.py}): validation
  * is {@code int(n * 0.1)} training images, at most 5,000. That code draws with PyTorch's generator, so the chosen

@@ -47,7 +47,8 @@ public final class DatasetStore {
     try {
       Files.createDirectories(cacheDirectory);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create dataset cache directory " + cacheDirectory + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot create dataset cache directory " + cacheDirectory + ": " + e.getMessage(), e);
     }
   }
 
@@ -116,7 +117,7 @@ public final class DatasetStore {
     return store.exists(manifestKey(name));
   }
 
-  /** Returns the manifest of dataset {@code name}; throws {@link DatasetNotFoundException} when it was never imported. */
+  /** Returns the manifest of dataset {@code name}; a dataset never imported raises {@link DatasetNotFoundException}. */
   public DatasetManifest manifest(String name) {
     String key = manifestKey(name);
     DatasetManifest manifest;

@@ -10,9 +10,8 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads and writes the IDX format of the MNIST family (described at http://yann.lecun.com/exdb/mnist/): a big-endian
- * magic number whose third byte is the element type and fourth byte the number of dimensions, one big-endian 32-bit
- * size per dimension, then the elements.
+ * Reads and writes the IDX format of the MNIST family: a big-endian magic number whose third byte is the element type
+ * and fourth byte the number of dimensions, one big-endian 32-bit size per dimension, then the elements.
  *
  * <p>paint uses unsigned bytes only: labels as a 1-D array, grayscale images as N x H x W, and images with more than
  * one channel as N x C x H x W. Readers accept gzip-compressed files, recognised by their first two bytes. Every error

@@ -57,7 +57,8 @@ public final class ImageResizer {
     Filter columns = Filter.of(width, size.width());
     byte[] resized = new byte[size.imageBytes()];
     for (int c = 0; c < size.channels(); c++) {
-      resizePlane(converted, c * height * width, height, width, rows, columns, resized, c * size.height() * size.width());
+      int targetOffset = c * size.height() * size.width();
+      resizePlane(converted, c * height * width, height, width, rows, columns, resized, targetOffset);
     }
     return resized;
   }

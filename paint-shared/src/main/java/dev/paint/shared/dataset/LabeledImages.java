@@ -53,7 +53,7 @@ public record LabeledImages(int channels, int height, int width, byte[] pixels, 
     return new ImageSize(channels, height, width);
   }
 
-  /** Returns the pixel value, 0 to 255, of image {@code index} at channel {@code channel}, row {@code y}, column {@code x}. */
+  /** Returns the value, 0 to 255, of image {@code index} at {@code channel}, row {@code y} and column {@code x}. */
   public int pixel(int index, int channel, int y, int x) {
     Objects.checkIndex(index, size());
     Objects.checkIndex(channel, channels);

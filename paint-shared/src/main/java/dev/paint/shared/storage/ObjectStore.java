@@ -131,14 +131,18 @@ public final class ObjectStore {
     }
   }
 
-  /** Lists the keys under {@code prefix}, recursively, in lexicographic order. */
+  /** Lists the object keys under {@code prefix}, recursively, in lexicographic order, without folder entries. */
   public List<String> list(String prefix) {
     return call("list", prefix, () -> {
       List<String> keys = new ArrayList<>();
       Iterable<Result<Item>> results =
           client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(true).build());
       for (Result<Item> result : results) {
-        keys.add(result.get().objectName());
+        Item item = result.get();
+        // Filesystem-backed stores such as S3Proxy list directories as zero-byte "folder/" entries.
+        if (!item.isDir() && !item.objectName().endsWith("/")) {
+          keys.add(item.objectName());
+        }
       }
       return keys;
     });

@@ -113,7 +113,7 @@ class DatasetImportersTest {
     assertThat(raw.classNames()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     assertThat(raw.train().labels()).containsExactly(0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9);
     assertThat(raw.hasTest()).isFalse();
-    // Each image has value v at its first pixel and 0.624 at the last; v * 255 rounds to the byte.
+    // Each image has value v at its first pixel and 0.624 at the last. The stored byte is v * 255, rounded.
     assertThat(raw.train().pixel(0, 0, 0, 0)).isEqualTo(0);
     assertThat(raw.train().pixel(5, 0, 0, 0)).isEqualTo(102);
     assertThat(raw.train().pixel(10, 0, 0, 0)).isEqualTo(230);

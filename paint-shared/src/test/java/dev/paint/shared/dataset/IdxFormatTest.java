@@ -180,7 +180,7 @@ class IdxFormatTest {
         .hasMessageContaining("Label 1 is 256");
   }
 
-  /** Images whose bytes count up from each image's label, so that every byte position is distinct. */
+  /** Images whose bytes count up from an offset set by each image's label, so that a moved byte changes the content. */
   static LabeledImages sequentialImages(int channels, int height, int width, int[] labels) {
     int imageBytes = channels * height * width;
     byte[] pixels = new byte[labels.length * imageBytes];

@@ -13,13 +13,13 @@ import java.util.TreeMap;
 
 /**
  * One immutable version of a registered model: an encoder checkpoint and the classification head of every task it
- * handles. Versions are numbered from 1 per model and never change once stored; the {@code deployed} alias points at
+ * handles. Versions are numbered from 1 per model and never change once stored. The {@code deployed} alias points at
  * one of them.
  *
- * @param tasks every task the version handles; a patch appends its task's head, replacing an earlier head of the same
- *     task
+ * @param tasks every task the version handles. A patch appends its task's head, or replaces an earlier head of the
+ *     same task.
  * @param lineage how the version was patched, null for an imported root version
- * @param accuracy per task accuracies measured when the version was chosen; empty when an import reported none
+ * @param accuracy per task accuracies measured when the version was chosen, empty when an import reported none
  * @param rootVersion the first version of this version's lineage, the reference for the constrained selection rule
  * @param source {@value #SOURCE_IMPORT} or {@value #SOURCE_PATCH}
  * @param createdAt when the registry stored the version, in milliseconds

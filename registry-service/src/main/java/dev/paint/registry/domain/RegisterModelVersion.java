@@ -10,12 +10,12 @@ import java.util.Map;
 /**
  * A request to register an encoder checkpoint that is already in the object store as a new model version.
  *
- * @param encoder the encoder checkpoint with its expected SHA-256; may be null when {@code encoderKey} is given
+ * @param encoder the encoder checkpoint with its expected SHA-256, or null when {@code encoderKey} is given
  * @param encoderKey the encoder's object key alone, for a caller that trusts the stored manifest's SHA-256
  * @param tasks the supported tasks with their heads, each head already in the object store
  * @param accuracy optional per task accuracies, keyed by task name
- * @param promote whether to point the {@code deployed} alias at the new version; null means true. The first version of
- *     a model is always deployed.
+ * @param promote whether to point the {@code deployed} alias at the new version, where null means true. The first
+ *     version of a model is always deployed.
  */
 public record RegisterModelVersion(
     CheckpointRef encoder,

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while the object store that holds every registry record answers requests on the configured bucket. */
+/** Readiness of the object store that contains every registry record: up while requests on its bucket succeed. */
 @Readiness
 @ApplicationScoped
 public class ObjectStoreReadinessCheck implements HealthCheck {
@@ -26,8 +26,8 @@ public class ObjectStoreReadinessCheck implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     try {
-      // A missing key is a normal answer; a missing bucket or an unreachable store raises.
-      store.exists(RegistryKeys.ROOT);
+      // A missing key only returns false, but a missing bucket or an unreachable store raises.
+      store.exists(RegistryKeys.ROOT + "readiness-probe");
       return HealthCheckResponse.named(NAME).up().withData("bucket", store.bucket()).build();
     } catch (ObjectStoreException e) {
       return HealthCheckResponse.named(NAME).down().withData("bucket", store.bucket())

@@ -10,8 +10,8 @@ import dev.paint.shared.json.Json;
  * the failure can still be reported for the right task.
  *
  * @param taskId the record's {@code task.taskId}, or null when it is missing or not a valid id
- * @param modelName the record's {@code base.modelName} or {@code task.modelName}, else its key; null when none is a
- *     valid id
+ * @param modelName the record's {@code base.modelName}, else its {@code task.modelName}, else its key, or null when
+ *     none of them is a valid id
  */
 record RecordIdentity(String taskId, String modelName) {
 

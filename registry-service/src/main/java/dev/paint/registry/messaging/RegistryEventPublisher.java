@@ -69,8 +69,8 @@ public class RegistryEventPublisher implements PromotionEvents {
         .build();
     Message<String> message = Message.of(Json.write(payload), Metadata.of(record, cloudEvent));
 
-    // Blocks the calling worker thread until the broker acknowledged the record; the callers are never on the event
-    // loop (blocking consumer, REST worker threads).
+    // Blocks the calling thread until the broker acknowledged the record. The callers run on worker threads (the
+    // blocking consumer and REST endpoints), never on the event loop.
     emitter.sendMessage(message).await().atMost(config.sendTimeout());
   }
 }

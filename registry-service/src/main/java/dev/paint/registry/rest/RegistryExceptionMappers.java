@@ -6,6 +6,8 @@ import dev.paint.registry.service.AliasConflictException;
 import dev.paint.registry.service.InvalidRegistrationException;
 import dev.paint.registry.service.RegistryNotFoundException;
 import dev.paint.shared.event.InvalidEventException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -36,10 +38,23 @@ public class RegistryExceptionMappers {
     return error(Status.CONFLICT, e.getMessage());
   }
 
-  /** A request body that is not valid JSON or misses a required field; the record constructors name the field. */
+  /** Maps a request body that is not valid JSON, or misses a field that a record constructor requires, to 400. */
   @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
   public RestResponse<ErrorResponse> invalidJson(JsonProcessingException e) {
     return error(Status.BAD_REQUEST, "Invalid request body: " + e.getOriginalMessage());
+  }
+
+  /**
+   * Adds the JSON error body to the 400 that Quarkus REST raises for an unreadable request body. Quarkus REST wraps
+   * Jackson's DatabindException, which a failed record constructor causes, in a WebApplicationException without a
+   * body. Any other WebApplicationException keeps its own response.
+   */
+  @ServerExceptionMapper
+  public Response webApplication(WebApplicationException e) {
+    if (e.getCause() instanceof JsonProcessingException json) {
+      return invalidJson(json).toResponse();
+    }
+    return e.getResponse();
   }
 
   private static RestResponse<ErrorResponse> error(Status status, String message) {

@@ -4,7 +4,7 @@ import dev.paint.shared.event.CheckpointRef;
 
 /**
  * Looks up checkpoints in the object store by key. The registry only verifies that checkpoints exist and match their
- * manifests; it never downloads one.
+ * manifests, and never downloads one.
  */
 @FunctionalInterface
 public interface CheckpointLookup {

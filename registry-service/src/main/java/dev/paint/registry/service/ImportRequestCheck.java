@@ -5,21 +5,30 @@ import dev.paint.shared.event.CheckpointRef;
 import dev.paint.shared.event.EventValidation;
 import dev.paint.shared.event.TaskHead;
 import dev.paint.shared.event.TaskRole;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Checks a {@link RegisterModelVersion} request before anything is stored. */
 final class ImportRequestCheck {
 
+  /**
+   * The request's checkpoints as the object store describes them, with the size from each manifest.
+   *
+   * @param tasks the request's tasks in request order, each head replaced by its stored reference
+   */
+  record CheckedImport(CheckpointRef encoder, List<TaskHead> tasks) {}
+
   private ImportRequestCheck() {}
 
   /**
-   * Checks the request and returns the encoder's stored reference.
+   * Checks the request and returns its encoder and heads as stored.
    *
    * @throws InvalidRegistrationException when a field is missing or a checkpoint is not stored as referenced
    */
-  static CheckpointRef check(String modelName, RegisterModelVersion request, CheckpointVerifier checkpoints) {
+  static CheckedImport check(String modelName, RegisterModelVersion request, CheckpointVerifier checkpoints) {
     if (request == null) {
       throw new InvalidRegistrationException(
           "Missing request body for model '" + modelName + "': send the encoder, architecture and tasks as JSON");
@@ -29,13 +38,14 @@ final class ImportRequestCheck {
           "Missing architecture for model '" + modelName + "': give the encoder's EncoderSpec");
     }
 
-    Set<String> taskNames = checkTasks(modelName, request.tasks(), checkpoints);
+    List<TaskHead> tasks = checkTasks(modelName, request.tasks(), checkpoints);
+    Set<String> taskNames = tasks.stream().map(TaskHead::task).collect(Collectors.toSet());
     checkAccuracy(modelName, request, taskNames);
 
-    return encoder(modelName, request, checkpoints);
+    return new CheckedImport(encoder(modelName, request, checkpoints), tasks);
   }
 
-  private static Set<String> checkTasks(String modelName, List<TaskHead> tasks, CheckpointVerifier checkpoints) {
+  private static List<TaskHead> checkTasks(String modelName, List<TaskHead> tasks, CheckpointVerifier checkpoints) {
     if (tasks == null || tasks.isEmpty()) {
       throw new InvalidRegistrationException(
           "Missing tasks for model '" + modelName + "': list every supported task with its dataset, class names and"
@@ -43,6 +53,7 @@ final class ImportRequestCheck {
     }
 
     Set<String> names = new HashSet<>();
+    List<TaskHead> stored = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
       TaskHead task = tasks.get(i);
       if (task == null) {
@@ -59,9 +70,10 @@ final class ImportRequestCheck {
         throw new InvalidRegistrationException(
             "Task '" + task.task() + "' is listed twice for model '" + modelName + "': give each task once");
       }
-      checkpoints.requireMatching(task.head(), "Head of task '" + task.task() + "'");
+      CheckpointRef head = checkpoints.requireMatching(task.head(), "Head of task '" + task.task() + "'");
+      stored.add(new TaskHead(task.task(), task.dataset(), task.classNames(), head, task.role()));
     }
-    return names;
+    return stored;
   }
 
   private static void checkAccuracy(String modelName, RegisterModelVersion request, Set<String> taskNames) {

@@ -23,9 +23,10 @@ import org.jboss.logging.Logger;
  * Every model's records, loaded from {@link VersionStorage} on start-up or on a model's first use, with one lock per
  * model so that reading the deployed version and moving the alias happen as one step.
  *
- * <p>NOTE: the lock and the cache are per process. Run one registry instance per set of models (one per model
- * partition of {@code paint.candidate.selected}); a second instance serving the same model would neither see this one's
- * versions nor take part in its compare-and-set, and two promotions could then deploy versions built on the same base.
+ * <p>NOTE: the lock and the cache are per process, so run one registry instance per set of models (one per model
+ * partition of {@code paint.candidate.selected}). A second instance serving the same model would neither see this
+ * one's versions nor take part in its compare-and-set, and two promotions could then deploy versions built on the same
+ * base.
  */
 @ApplicationScoped
 public class ModelRegistry {

@@ -3,10 +3,10 @@ package dev.paint.registry.service;
 import dev.paint.registry.domain.ModelVersion;
 
 /**
- * What {@link PromotionService#promote} did with a selected candidate.
+ * The result of {@link PromotionService#promote} for one selected candidate.
  *
- * @param version the promoted version, or for a duplicate the version that the task created before; null otherwise
- * @param reason why the candidate was not promoted; null when it was
+ * @param version the promoted version, or for a duplicate the version that the task promoted before, else null
+ * @param reason why the candidate was not promoted, or null when it was
  */
 public record PromotionOutcome(Status status, ModelVersion version, String reason) {
 

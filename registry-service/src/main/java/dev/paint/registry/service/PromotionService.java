@@ -5,7 +5,6 @@ import dev.paint.registry.domain.Lineage;
 import dev.paint.registry.domain.ModelVersion;
 import dev.paint.registry.domain.RegisterModelVersion;
 import dev.paint.shared.event.CandidateSelected;
-import dev.paint.shared.event.CheckpointRef;
 import dev.paint.shared.event.DeployedModel;
 import dev.paint.shared.event.EventValidation;
 import dev.paint.shared.event.ModelPromoted;
@@ -52,22 +51,23 @@ public class PromotionService {
   }
 
   /**
-   * Registers an encoder checkpoint that is already in the object store as the model's next version, and deploys it
-   * when the request asks for it or when the model has no deployed version yet.
+   * Registers an encoder checkpoint that is already in the object store as the model's next version. Deploys it when
+   * the request's {@code promote} is true or null, or when the model has no deployed version yet.
    *
    * @throws InvalidRegistrationException when a field is missing or a checkpoint is missing or has another SHA-256
    */
   public ModelVersion registerImported(String modelName, RegisterModelVersion request) {
     EventValidation.requireId(modelName, "model name");
-    CheckpointRef encoder = ImportRequestCheck.check(modelName, request, checkpoints);
+    ImportRequestCheck.CheckedImport checked = ImportRequestCheck.check(modelName, request, checkpoints);
 
     return registry.update(modelName, records -> {
       int number = records.nextVersion();
       ModelVersion version = new ModelVersion(
-          modelName, number, encoder, request.architecture(), request.tasks(), null, request.accuracy(), number,
-          ModelVersion.SOURCE_IMPORT, now());
+          modelName, number, checked.encoder(), request.architecture(), checked.tasks(), null, request.accuracy(),
+          number, ModelVersion.SOURCE_IMPORT, now());
       records.addVersion(version);
-      LOG.infof("Registered imported version %d of model '%s' with encoder %s", number, modelName, encoder.key());
+      LOG.infof(
+          "Registered imported version %d of model '%s' with encoder %s", number, modelName, checked.encoder().key());
 
       if (request.promoteOrDefault() || records.deployed().isEmpty()) {
         AliasChange change = records.moveDeployed(number, AliasChange.REASON_IMPORT, null, null, version.createdAt());
@@ -79,11 +79,11 @@ public class PromotionService {
 
   /**
    * Promotes the selected candidate if the version it was built on is still the deployed one (compare-and-set under
-   * the model's lock). A task that already created a version is a duplicate and changes nothing. A stale or
+   * the model's lock). A task that already promoted a version is a duplicate and changes nothing. A stale or
    * inconsistent candidate is rejected with a {@link PatchTaskFailed} event.
    *
-   * @throws RuntimeException when the object store or the broker fails; the records are then as before the call or
-   *     the new version is deployed but its {@link ModelPromoted} event was not sent
+   * @throws RuntimeException when the object store or the broker fails. The new version is then either not deployed
+   *     or deployed without its {@link ModelPromoted} event.
    */
   public PromotionOutcome promote(CandidateSelected event) {
     String modelName = event.base().modelName();
@@ -188,7 +188,7 @@ public class PromotionService {
 
     // Sent while the lock is held, so ModelPromoted events leave in the order of the alias history.
     // NOTE: if this send fails, the version stays deployed and a redelivery counts as a duplicate, so the event is
-    // not sent again; subscribers that must not miss a promotion should also poll GET /models/{name}/deployed.
+    // never sent. Subscribers that must not miss a promotion should also poll GET /models/{name}/deployed.
     events.modelPromoted(promotedEvent(created, change), taskId + ":" + STAGE);
     if (event.task().submittedAt() != null) {
       metrics.pipelineLatency(base.modelName(), Duration.between(event.task().submittedAt(), change.changedAt()));

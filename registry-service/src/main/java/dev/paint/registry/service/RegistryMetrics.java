@@ -29,7 +29,7 @@ public class RegistryMetrics {
 
   /**
    * Gauge of the deployed version's patched accuracy in percent, tagged {@code model}, {@code task} and {@code split}
-   * ("test"); NaN for a task the deployed version has no accuracy for.
+   * ("test"). It is NaN for a task that the deployed version has no accuracy for.
    */
   public static final String TASK_ACCURACY = "paint.registry.task.accuracy";
 
@@ -77,7 +77,7 @@ public class RegistryMetrics {
       accuracies.computeIfAbsent(entry.getKey(), task -> accuracyGauge(modelName, task))
           .set(entry.getValue().patchedTest());
     }
-    // A rollback can deploy a version without some task's accuracy; its gauge must not keep the newer value.
+    // A rollback can deploy a version without some task's accuracy, so that task's gauge must drop the newer value.
     accuracies.forEach((task, value) -> {
       if (!deployed.accuracy().containsKey(task)) {
         value.set(Double.NaN);

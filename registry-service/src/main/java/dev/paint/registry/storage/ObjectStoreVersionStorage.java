@@ -28,7 +28,7 @@ public class ObjectStoreVersionStorage implements VersionStorage {
 
   @Override
   public List<String> modelNames() {
-    // NOTE: this lists every registry key, which is fine for hundreds of versions; keep a model index object if the
+    // NOTE: this lists every registry key, which is fine for hundreds of versions. Keep a model index object if the
     // registry grows to many thousands.
     return store.list(RegistryKeys.ROOT).stream()
         .map(RegistryKeys::modelNameOf)

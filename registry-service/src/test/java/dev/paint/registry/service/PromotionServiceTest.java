@@ -466,7 +466,7 @@ class PromotionServiceTest {
         accuracy, promote);
   }
 
-  /** A consistent candidate of {@code taskId} on {@code base}, with its checkpoints in the fake object store. */
+  /** Builds a consistent candidate of {@code taskId} on {@code base} and puts its checkpoints in the fake store. */
   private CandidateSelected patch(String taskId, String task, DeployedModel base, double alpha) {
     CheckpointRef candidate = store("tasks/digits/" + taskId + "/candidates/alpha.safetensors", "c-" + taskId);
     CheckpointRef head = store("models/digits/heads/" + task + ".safetensors", "h-" + task);

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@link VersionStorage} in memory, for unit tests of the promotion rules. It can be told to fail the next alias
- * pointer writes, to test what a crash between two writes leaves behind.
+ * {@link VersionStorage} in memory, for unit tests of the promotion rules. A test can make the next alias pointer
+ * writes fail, to check what a crash between two writes leaves behind.
  */
 public final class InMemoryVersionStorage implements VersionStorage {
 

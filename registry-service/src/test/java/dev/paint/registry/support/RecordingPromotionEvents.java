@@ -5,8 +5,12 @@ import dev.paint.shared.event.ModelPromoted;
 import dev.paint.shared.event.PatchTaskFailed;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** {@link PromotionEvents} that records every event instead of sending it. */
+/**
+ * {@link PromotionEvents} that records every event instead of sending it. A test can make the next ModelPromoted
+ * sends fail, as an unreachable broker would.
+ */
 public final class RecordingPromotionEvents implements PromotionEvents {
 
   /** An event with the CloudEvents id it was sent with. */
@@ -14,9 +18,17 @@ public final class RecordingPromotionEvents implements PromotionEvents {
 
   private final List<Sent<ModelPromoted>> promoted = new CopyOnWriteArrayList<>();
   private final List<Sent<PatchTaskFailed>> failed = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failingPromotedSends = new AtomicInteger();
+
+  public void failNextPromotedSends(int count) {
+    failingPromotedSends.set(count);
+  }
 
   @Override
   public void modelPromoted(ModelPromoted event, String eventId) {
+    if (failingPromotedSends.getAndUpdate(count -> Math.max(0, count - 1)) > 0) {
+      throw new IllegalStateException("Simulated broker failure sending ModelPromoted " + eventId);
+    }
     promoted.add(new Sent<>(event, eventId));
   }
 

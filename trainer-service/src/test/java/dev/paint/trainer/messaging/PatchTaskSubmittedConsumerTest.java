@@ -1,0 +1,179 @@
+package dev.paint.trainer.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import dev.paint.shared.checkpoint.SafetensorsFile;
+import dev.paint.shared.dataset.Dataset;
+import dev.paint.shared.dataset.DatasetStore;
+import dev.paint.shared.dataset.LabeledImages;
+import dev.paint.shared.event.CheckpointRef;
+import dev.paint.shared.event.DeployedModel;
+import dev.paint.shared.event.EncoderFineTuned;
+import dev.paint.shared.event.EventTypes;
+import dev.paint.shared.event.Hyperparameters;
+import dev.paint.shared.event.PatchTaskFailed;
+import dev.paint.shared.event.PatchTaskSubmitted;
+import dev.paint.shared.event.TaskHead;
+import dev.paint.shared.event.TaskRole;
+import dev.paint.shared.event.Topics;
+import dev.paint.shared.json.Json;
+import dev.paint.shared.model.ClassificationHead;
+import dev.paint.shared.model.Encoder;
+import dev.paint.shared.model.EncoderSpec;
+import dev.paint.shared.storage.CheckpointStore;
+import dev.paint.testing.KafkaEvents;
+import dev.paint.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer against a real broker and object store, on a small dataset of two classes it can learn. */
+@QuarkusTest
+@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = true)
+class PatchTaskSubmittedConsumerTest {
+
+  private static final EncoderSpec SPEC = new EncoderSpec(1, 8, List.of(4), List.of(), 8, 10.0);
+  private static final List<String> CLASSES = List.of("top", "bottom");
+
+  @Inject CheckpointStore checkpoints;
+  @Inject DatasetStore datasets;
+  @TempDir Path directory;
+
+  private String modelName;
+  private CheckpointRef baseEncoder;
+
+  @BeforeEach
+  void deployBaseModel() throws Exception {
+    modelName = "trainer-" + UUID.randomUUID().toString().substring(0, 8);
+    if (!datasets.exists("halves")) {
+      datasets.upload(new Dataset("halves", CLASSES, halves(200, 1), halves(40, 2), halves(40, 3)), Map.of());
+    }
+    Path encoderFile = directory.resolve("encoder.safetensors");
+    try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 7)) {
+      encoder.save(encoderFile, Map.of());
+    }
+    baseEncoder = checkpoints.upload("models/" + modelName + "/imports/base/encoder.safetensors", encoderFile);
+    Path headFile = directory.resolve("head.safetensors");
+    ClassificationHead.random(2, SPEC.embeddingDim(), 1).save(headFile, Map.of());
+    CheckpointRef head = checkpoints.upload("models/" + modelName + "/heads/supported.safetensors", headFile);
+    TaskHead supported = new TaskHead("supported", "halves", CLASSES, head, TaskRole.SUPPORTED);
+    RegistryStandIn.DEPLOYED.put(modelName,
+        new DeployedModel(modelName, 1, baseEncoder, SPEC, List.of(supported), 1, baseEncoder));
+  }
+
+  @Test
+  void patchTaskProducesFineTunedEncoder() throws Exception {
+    String taskId = "train-" + UUID.randomUUID();
+
+    submit(task(taskId, "halves", CLASSES));
+    EncoderFineTuned result = awaitEvent(Topics.ENCODER_FINE_TUNED, taskId, EncoderFineTuned.class);
+
+    assertThat(result.base().version()).isEqualTo(1);
+    assertThat(result.base().encoder()).isEqualTo(baseEncoder);
+    assertThat(result.patchHead().role()).isEqualTo(TaskRole.PATCH);
+    assertThat(result.patchHead().classNames()).isEqualTo(CLASSES);
+    assertThat(result.training().steps()).isEqualTo(2 * 4);
+    assertThat(result.training().device()).isEqualTo("cpu");
+    assertThat(result.fineTuned().sha256()).isNotEqualTo(baseEncoder.sha256());
+    assertThat(weights(result.fineTuned(), "conv0.weight")).isNotEqualTo(weights(baseEncoder, "conv0.weight"));
+  }
+
+  @Test
+  void unknownDatasetIsRejectedWithReason() throws Exception {
+    String taskId = "train-unknown-" + UUID.randomUUID();
+
+    submit(task(taskId, "no-such-dataset", CLASSES));
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
+
+    assertThat(failure.stage()).isEqualTo("training");
+    assertThat(failure.reason()).contains("no-such-dataset").contains("import");
+  }
+
+  @Test
+  void mismatchedClassNamesAreRejected() throws Exception {
+    String taskId = "train-classes-" + UUID.randomUUID();
+
+    submit(task(taskId, "halves", List.of("bottom", "top")));
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
+
+    assertThat(failure.reason()).contains("[bottom, top]").contains("[top, bottom]");
+  }
+
+  @Test
+  void missingFieldIsRejectedAndNextTaskRuns() throws Exception {
+    String badId = "train-missing-" + UUID.randomUUID();
+    String bootstrap = LocalStackResource.broker().bootstrapServers();
+    KafkaEvents.publishRaw(bootstrap, Topics.PATCH_TASK_SUBMITTED, modelName, EventTypes.PATCH_TASK_SUBMITTED,
+        "{\"taskId\":\"" + badId + "\",\"modelName\":\"" + modelName + "\"}");
+    KafkaEvents.publishRaw(bootstrap, Topics.PATCH_TASK_SUBMITTED, modelName, EventTypes.PATCH_TASK_SUBMITTED,
+        "{malformed");
+
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, badId, PatchTaskFailed.class);
+    assertThat(failure.reason()).contains("Missing required field 'task'");
+
+    patchTaskProducesFineTunedEncoder();
+  }
+
+  @Test
+  void unknownEventVersionIsRejected() throws Exception {
+    String taskId = "train-version-" + UUID.randomUUID();
+
+    KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.PATCH_TASK_SUBMITTED, modelName,
+        "dev.paint.patch-task.submitted.v9", task(taskId, "halves", CLASSES));
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
+
+    assertThat(failure.reason()).contains("v9");
+  }
+
+  private PatchTaskSubmitted task(String taskId, String dataset, List<String> classes) {
+    Hyperparameters hyperparameters = new Hyperparameters(1e-2, 2, 64, null, 1, null, null, null);
+    return new PatchTaskSubmitted(taskId, modelName, "patch", dataset, classes, null, hyperparameters, null, null);
+  }
+
+  private void submit(PatchTaskSubmitted task) {
+    KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.PATCH_TASK_SUBMITTED, modelName,
+        EventTypes.PATCH_TASK_SUBMITTED, task);
+  }
+
+  private <T> T awaitEvent(String topic, String taskId, Class<T> type) {
+    List<ConsumerRecord<String, String>> records = KafkaEvents.awaitRecord(
+        LocalStackResource.broker().bootstrapServers(), topic, r -> r.value().contains(taskId), Duration.ofSeconds(90));
+    return Json.read(records.get(records.size() - 1).value(), type);
+  }
+
+  private float[] weights(CheckpointRef checkpoint, String tensor) throws Exception {
+    Path file = Files.createTempFile(directory, "weights", ".safetensors");
+    checkpoints.download(checkpoint, file);
+    try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
+      return safetensors.read(tensor).toFloats();
+    }
+  }
+
+  /** Class 0 lights the top half of an 8x8 image, class 1 the bottom half, with noise. */
+  private static LabeledImages halves(int count, long seed) {
+    Random random = new Random(seed);
+    byte[] pixels = new byte[count * 64];
+    int[] labels = new int[count];
+    for (int i = 0; i < count; i++) {
+      labels[i] = i % 2;
+      for (int p = 0; p < 64; p++) {
+        boolean lit = (p < 32) == (labels[i] == 0);
+        pixels[i * 64 + p] = (byte) (lit ? 160 + random.nextInt(90) : random.nextInt(60));
+      }
+    }
+    return new LabeledImages(1, 8, 8, pixels, labels);
+  }
+}
