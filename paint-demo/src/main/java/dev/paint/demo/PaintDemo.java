@@ -153,7 +153,7 @@ public final class PaintDemo {
     }
 
     PatchScheduler scheduler = new PatchScheduler(stack.submitter, stack.events, settings.patchHyperparameters(),
-        runId, settings.taskTimeout(), () -> stoppedServices(stack), out);
+        runId, settings.taskTimeout(), stack.services::problem, out);
     PatchScheduler.Result result = scheduler.run(plans);
 
     for (ModelReport model : result.models()) {
@@ -164,16 +164,6 @@ public final class PaintDemo {
       }
     }
     return result;
-  }
-
-  /** Returns why the pipeline cannot go on, naming the stopped services and their logs, or null. */
-  private String stoppedServices(RunningStack stack) {
-    List<PaintService> stopped = stack.services.stopped();
-    if (stopped.isEmpty()) {
-      return null;
-    }
-    return "Service(s) " + stopped + " stopped while patch tasks were running; see their logs in "
-        + stack.services.logDirectory();
   }
 
   /** Runs one stage, prints its name and wall time, and records the time in the report. */

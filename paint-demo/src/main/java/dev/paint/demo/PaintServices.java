@@ -11,10 +11,8 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,10 +24,15 @@ import java.util.Map;
  */
 public final class PaintServices implements AutoCloseable {
 
+  /** Liveness probes in a row that must fail before a running service counts as broken. */
+  static final int LIVENESS_FAILURES_BEFORE_BROKEN = 3;
+
   private static final String LOOPBACK = "127.0.0.1";
 
   private final Map<PaintService, ServiceProcess> processes;
   private final Path logDirectory;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Map<PaintService, Integer> livenessFailures = new EnumMap<>(PaintService.class);
 
   private PaintServices(Map<PaintService, ServiceProcess> processes, Path logDirectory) {
     this.processes = processes;
@@ -62,9 +65,8 @@ public final class PaintServices implements AutoCloseable {
             service, layout.serviceJar(service), ports.get(service), environment, logFile));
       }
 
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       for (ServiceProcess process : processes.values()) {
-        process.awaitReady(http, readyTimeout);
+        process.awaitReady(services.http, readyTimeout);
         out.printf("  %-21s ready at %s (log %s)%n", process.service().module(), process.baseUri(), process.logFile());
       }
       return services;
@@ -83,15 +85,27 @@ public final class PaintServices implements AutoCloseable {
     return logDirectory;
   }
 
-  /** Returns the services that are no longer running, for an error message. */
-  public List<PaintService> stopped() {
-    List<PaintService> stopped = new ArrayList<>();
-    processes.forEach((service, process) -> {
+  /**
+   * Returns why the services cannot finish a patch task, or null when they can: a service stopped, or its liveness
+   * check failed {@value #LIVENESS_FAILURES_BEFORE_BROKEN} times in a row. The message names the log to read.
+   */
+  public synchronized String problem() {
+    for (ServiceProcess process : processes.values()) {
+      PaintService service = process.service();
       if (!process.isRunning()) {
-        stopped.add(service);
+        return service.module() + " stopped; last lines of " + process.logFile() + ":\n"
+            + process.logTail(ServiceProcess.LOG_TAIL_LINES);
       }
-    });
-    return stopped;
+
+      String liveness = process.livenessProblem(http);
+      int failures = liveness == null ? 0 : livenessFailures.getOrDefault(service, 0) + 1;
+      livenessFailures.put(service, failures);
+      if (failures >= LIVENESS_FAILURES_BEFORE_BROKEN) {
+        return service.module() + " is not live (" + liveness + "); last lines of " + process.logFile() + ":\n"
+            + process.logTail(ServiceProcess.LOG_TAIL_LINES);
+      }
+    }
+    return null;
   }
 
   /** Stops all services in parallel; each gets 20 s to shut down cleanly before it is killed. */

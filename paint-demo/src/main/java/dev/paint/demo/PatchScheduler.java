@@ -67,8 +67,8 @@ public final class PatchScheduler {
    * @param runId suffix of every task id, unique per run
    * @param taskTimeout the longest a task may take from submission to its outcome, queueing behind other tasks
    *     included
-   * @param pipelineProblem returns why the pipeline cannot finish a task (a service stopped), or null; checked every
-   *     10 s while waiting
+   * @param pipelineProblem returns why the pipeline cannot finish a task (a service stopped or broke), or null. It is
+   *     checked every 10 s while the scheduler waits
    */
   public PatchScheduler(
       PatchTaskSubmitter submitter, PipelineEvents events, Hyperparameters hyperparameters, String runId,

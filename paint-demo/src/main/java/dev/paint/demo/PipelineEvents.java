@@ -6,10 +6,12 @@ import dev.paint.shared.event.ModelPromoted;
 import dev.paint.shared.event.PatchTaskFailed;
 import dev.paint.shared.event.Topics;
 import dev.paint.shared.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +31,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Follows the pipeline's outcome topics ({@link Topics#MODEL_PROMOTED}, {@link Topics#CANDIDATE_SELECTED} and
  * {@link Topics#PATCH_TASK_FAILED}) on a background thread, prints each promotion as it arrives, and hands the outcome
  * of every watched patch task to {@link #next(Duration)}.
+ *
+ * <p>It also follows the services' dead-letter topics. A record that a service could not process at all, such as one
+ * whose handler threw an unexpected error, lands there instead of producing a PatchTaskFailed event, and the task it
+ * carries counts as failed.
  */
 public final class PipelineEvents implements AutoCloseable {
 
@@ -41,6 +48,19 @@ public final class PipelineEvents implements AutoCloseable {
 
   /** A service reported the task as failed. */
   public record Failed(String taskId, PatchTaskFailed failure) implements Outcome {}
+
+  /**
+   * Topics of the failure strategy {@code dead-letter-queue} of SmallRye Reactive Messaging's Kafka connector, which
+   * names them {@code dead-letter-topic-<channel>} by default.
+   */
+  static final String DEAD_LETTER_TOPIC_PREFIX = "dead-letter-topic-";
+
+  /** Header in which that failure strategy records why the record was dead-lettered. */
+  static final String DEAD_LETTER_REASON_HEADER = "dead-letter-reason";
+
+  private static final Pattern SUBSCRIPTION = Pattern.compile(
+      Pattern.quote(Topics.MODEL_PROMOTED) + "|" + Pattern.quote(Topics.CANDIDATE_SELECTED) + "|"
+          + Pattern.quote(Topics.PATCH_TASK_FAILED) + "|" + Pattern.quote(DEAD_LETTER_TOPIC_PREFIX) + ".*");
 
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   private static final long QUEUE_POLL_MILLIS = 1000;
@@ -71,9 +91,11 @@ public final class PipelineEvents implements AutoCloseable {
         ConsumerConfig.GROUP_ID_CONFIG, "paint-demo-" + UUID.randomUUID(),
         // Events published before the subscription took effect must not be missed.
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        // A dead-letter topic appears when a service first fails; the default 5 min refresh would notice it too late.
+        ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000",
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
-    consumer.subscribe(List.of(Topics.MODEL_PROMOTED, Topics.CANDIDATE_SELECTED, Topics.PATCH_TASK_FAILED));
+    consumer.subscribe(SUBSCRIPTION);
 
     PipelineEvents events = new PipelineEvents(consumer, out);
     events.thread.start();
@@ -154,7 +176,37 @@ public final class PipelineEvents implements AutoCloseable {
           onFailed(event);
         }
       }
-      default -> out.println("  ignored a record from unexpected topic " + record.topic());
+      default -> onDeadLetter(record);
+    }
+  }
+
+  /** Reports the patch task of a dead-lettered record as failed, with the reason its service recorded. */
+  private void onDeadLetter(ConsumerRecord<String, String> record) {
+    String taskId = deadLetterTaskId(record.value());
+    if (taskId == null || !watchedTaskNames.containsKey(taskId)) {
+      return;
+    }
+
+    String reason = CloudEventHeaders.value(record.headers(), DEAD_LETTER_REASON_HEADER);
+    String stage = "dead letter " + record.topic().substring(DEAD_LETTER_TOPIC_PREFIX.length());
+    onFailed(new PatchTaskFailed(taskId, record.key(), stage,
+        (reason == null ? "no reason recorded" : reason) + "; see the service's log", Instant.now()));
+  }
+
+  /**
+   * Returns the patch task id of a dead-lettered payload: the top-level {@code taskId} of a PatchTaskSubmitted, or
+   * {@code task.taskId} of the later events, which carry the task they belong to. Returns null for anything else.
+   */
+  static String deadLetterTaskId(String payload) {
+    if (payload == null) {
+      return null;
+    }
+    try {
+      JsonNode root = Json.mapper().readTree(payload);
+      JsonNode taskId = root.path("taskId").isTextual() ? root.path("taskId") : root.path("task").path("taskId");
+      return taskId.isTextual() ? taskId.asText() : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -24,6 +24,9 @@ public final class ServiceProcess implements AutoCloseable {
   /** Quarkus SmallRye Health's readiness endpoint: 200 once every readiness check (Kafka, object store) is up. */
   static final String READINESS_PATH = "/q/health/ready";
 
+  /** Quarkus SmallRye Health's liveness endpoint; SmallRye Reactive Messaging reports a failed channel there. */
+  static final String LIVENESS_PATH = "/q/health/live";
+
   static final int LOG_TAIL_LINES = 60;
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
@@ -113,6 +116,24 @@ public final class ServiceProcess implements AutoCloseable {
             + "); last lines of " + logFile + ":\n" + logTail(LOG_TAIL_LINES));
       }
       sleep(POLL_INTERVAL);
+    }
+  }
+
+  /**
+   * Probes the liveness endpoint once and returns null when it returns 200. Otherwise returns the status and body, or
+   * the error when the service does not respond.
+   */
+  public String livenessProblem(HttpClient http) {
+    HttpRequest request =
+        HttpRequest.newBuilder(baseUri().resolve(LIVENESS_PATH)).timeout(PROBE_TIMEOUT).GET().build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? null : "status " + response.statusCode() + ": " + response.body();
+    } catch (IOException e) {
+      return "no response: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 

@@ -123,6 +123,22 @@ class PatchSchedulerTest {
   }
 
   @Test
+  void deadLetteredTaskEndsRunWithReason() throws Exception {
+    String model = uniqueModel();
+    PatchScheduler.Result result;
+
+    try (PipelineResponder responder = new PipelineResponder(broker.bootstrapServers(), model, (self, task) ->
+        self.publishDeadLetter("dead-letter-topic-patch-task-submitted", task, "NoClassDefFoundError: Engine"))) {
+      result = run(model, TASK_TIMEOUT);
+    }
+
+    assertThat(result.failure()).isEqualTo("Patch task " + model + "-mnist-run1 failed at stage dead letter"
+        + " patch-task-submitted: NoClassDefFoundError: Engine; see the service's log");
+    assertThat(result.models().get(0).patches()).extracting(PatchReport::status)
+        .containsExactly(PatchStatus.FAILED, PatchStatus.NOT_SUBMITTED);
+  }
+
+  @Test
   void silentPipelineTimesOut() throws Exception {
     String model = uniqueModel();
 

@@ -5,6 +5,7 @@ import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.PatchTaskSubmitted;
 import dev.paint.shared.event.Topics;
 import dev.paint.shared.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -78,6 +79,18 @@ final class PipelineResponder implements AutoCloseable {
     }
     String event = topic.equals(Topics.MODEL_PROMOTED) ? "promoted" : topic.substring(topic.lastIndexOf('.') + 1);
     steps.add(new Step(event + " " + task.taskId(), Instant.now()));
+  }
+
+  /** Sends the task's JSON to {@code topic} as SmallRye's dead-letter-queue failure strategy does, with its reason. */
+  void publishDeadLetter(String topic, PatchTaskSubmitted task, String reason) {
+    ProducerRecord<String, String> record = new ProducerRecord<>(topic, task.modelName(), Json.write(task));
+    record.headers().add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+    try {
+      producer.send(record).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("Sending to " + topic + " failed", e);
+    }
+    steps.add(new Step("dead-lettered " + task.taskId(), Instant.now()));
   }
 
   List<Step> steps() {

@@ -1,19 +1,22 @@
 package dev.paint.local;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops the child JVMs that are still running when this JVM exits, so no broker or object store outlives a test run.
- * One shutdown hook serves all children: it sends SIGTERM to all of them first, so they shut down in parallel.
+ * Stops the child JVMs that are still running when this JVM exits, then deletes the temporary data directories of
+ * brokers and stores that were never closed, so nothing outlives a test run that exits normally. One shutdown hook
+ * serves all children: it sends SIGTERM to all of them first, so they shut down in parallel.
  */
 final class ChildProcessReaper {
 
   private static final long GRACE_PERIOD_MILLIS = 10_000;
 
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+  private static final Set<Path> TEMPORARY_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(ChildProcessReaper::stopAll, "paint-local-child-reaper"));
@@ -27,6 +30,16 @@ final class ChildProcessReaper {
 
   static void unregister(Process process) {
     RUNNING.remove(process);
+  }
+
+  /** Deletes {@code directory} when this JVM exits, after its children stopped. */
+  static void deleteAtExit(Path directory) {
+    TEMPORARY_DIRECTORIES.add(directory);
+  }
+
+  /** Cancels {@link #deleteAtExit} for a directory that its owner deleted already. */
+  static void cancelDeleteAtExit(Path directory) {
+    TEMPORARY_DIRECTORIES.remove(directory);
   }
 
   private static void stopAll() {
@@ -45,5 +58,7 @@ final class ChildProcessReaper {
         Thread.currentThread().interrupt();
       }
     }
+
+    TEMPORARY_DIRECTORIES.forEach(ConfigFiles::deleteRecursively);
   }
 }

@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * <p>The broker's files live in {@link #dataDirectory()}: {@code server.properties}, {@code logback.xml}, the broker
  * output in {@code broker.log} and the Kafka log directory {@code kafka-logs/}. {@link #stop()}, {@link #kill()} and
  * {@link #restart()} keep the files, so a restart serves the same topics and committed offsets on the same ports.
- * {@link #close()} stops the broker and deletes the data directory if the broker created it.
+ * {@link #close()} stops the broker and deletes the data directory if the broker created it, and a shutdown hook
+ * does both for a broker that is never closed.
  *
  * <pre>{@code
  * try (LocalKafkaBroker broker = LocalKafkaBroker.builder().start()) {
@@ -170,7 +171,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     stop();
     closed = true;
 
-    if (ownsDataDirectory && !ConfigFiles.deleteRecursively(dataDirectory)) {
+    if (!ownsDataDirectory) {
+      return;
+    }
+    ChildProcessReaper.cancelDeleteAtExit(dataDirectory);
+    if (!ConfigFiles.deleteRecursively(dataDirectory)) {
       LOG.warnf("Failed to delete all of the broker data directory %s, so delete it by hand", dataDirectory);
     }
   }
@@ -181,10 +186,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
     ConfigFiles.writeLogbackConfig(
         dataDirectory.resolve("logback.xml"), Map.of("state.change.logger", "WARN", "kafka.request.logger", "WARN"));
 
+    long startNanos = System.nanoTime();
     formatIfNew(serverProperties);
 
     long logOffset = ChildJvm.size(logFile());
-    long startNanos = System.nanoTime();
     process =
         ChildJvm.start(
             libDirectory, BROKER_MAIN_CLASS, jvmOptions(), List.of(serverProperties.toString()), logFile());
@@ -319,7 +324,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private Builder() {}
 
-    /** Sets the directory for the broker's files. Default: a new temporary directory, deleted by close. */
+    /**
+     * Sets the directory for the broker's files. Default: a new temporary directory, deleted by close or when the JVM
+     * exits.
+     */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
       return this;
@@ -382,7 +390,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private static Path createTempDirectory() {
       try {
-        return Files.createTempDirectory("paint-kafka-");
+        Path directory = Files.createTempDirectory("paint-kafka-");
+        ChildProcessReaper.deleteAtExit(directory);
+        return directory;
       } catch (IOException e) {
         throw new UncheckedIOException("Failed to create a temporary data directory for the Kafka broker", e);
       }

@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * (mode 0600, because it contains the secret key), {@code logback.xml} and the S3Proxy output in {@code s3proxy.log}.
  * {@link #stop()}, {@link #kill()} and {@link #restart()} keep the files and the credentials, so a restart serves the
  * same objects on the same endpoint. {@link #close()} stops the store and deletes the data directory if the store
- * created it.
+ * created it, and a shutdown hook does both for a store that is never closed.
  */
 public final class LocalObjectStore implements AutoCloseable {
 
@@ -159,7 +159,11 @@ public final class LocalObjectStore implements AutoCloseable {
     stop();
     closed = true;
 
-    if (ownsDataDirectory && !ConfigFiles.deleteRecursively(dataDirectory)) {
+    if (!ownsDataDirectory) {
+      return;
+    }
+    ChildProcessReaper.cancelDeleteAtExit(dataDirectory);
+    if (!ConfigFiles.deleteRecursively(dataDirectory)) {
       LOG.warnf("Failed to delete all of the object store data directory %s, so delete it by hand", dataDirectory);
     }
   }
@@ -243,7 +247,10 @@ public final class LocalObjectStore implements AutoCloseable {
 
     private Builder() {}
 
-    /** Sets the directory for the buckets and S3Proxy's files. Default: a new temporary directory, deleted by close. */
+    /**
+     * Sets the directory for the buckets and S3Proxy's files. Default: a new temporary directory, deleted by close or
+     * when the JVM exits.
+     */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
       return this;
@@ -310,7 +317,9 @@ public final class LocalObjectStore implements AutoCloseable {
 
     private static Path createTempDirectory() {
       try {
-        return Files.createTempDirectory("paint-s3-");
+        Path directory = Files.createTempDirectory("paint-s3-");
+        ChildProcessReaper.deleteAtExit(directory);
+        return directory;
       } catch (IOException e) {
         throw new UncheckedIOException("Failed to create a temporary data directory for the object store", e);
       }

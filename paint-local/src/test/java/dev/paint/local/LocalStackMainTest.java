@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,32 @@ class LocalStackMainTest {
       assertThat(children).hasSize(2);
       assertThat(LoopbackPorts.isAcceptingConnections(Integer.parseInt(kafkaPort))).isFalse();
       assertThat(LoopbackPorts.isAcceptingConnections(Integer.parseInt(s3Port))).isFalse();
+    } finally {
+      main.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermStopsStackAndDeletesTemporaryData() throws Exception {
+    Path stdout = root.resolve("stdout.txt");
+    Process main =
+        new ProcessBuilder(
+                LocalStackRuntime.javaExecutable().toString(), "-cp", mainClasspath(), LocalStackMain.class.getName())
+            .redirectOutput(stdout.toFile())
+            .redirectError(root.resolve("stderr.txt").toFile())
+            .start();
+    try {
+      await().atMost(STARTUP_LIMIT).until(() -> printedVariables(stdout).size() == 4 || !main.isAlive());
+      List<ProcessHandle> children = main.toHandle().children().toList();
+      Path storeDirectory = Path.of(printedVariables(stdout).get("S3_SECRET_KEY_FILE")).getParent();
+
+      main.destroy();
+      boolean exited = main.waitFor(ORPHAN_EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS);
+
+      assertThat(exited).isTrue();
+      assertThat(children).hasSize(2);
+      assertThat(children).noneMatch(ProcessHandle::isAlive);
+      assertThat(storeDirectory).doesNotExist();
     } finally {
       main.destroyForcibly();
     }
