@@ -84,7 +84,7 @@ class EncoderFineTunedConsumerTest {
 
     PatchTaskFailed failure = Json.read(records.get(records.size() - 1).value(), PatchTaskFailed.class);
     assertThat(failure.stage()).isEqualTo("interpolation");
-    assertThat(failure.reason()).contains("proj.weight");
+    assertThat(failure.reason()).contains("other.weight").contains("missing from the base");
   }
 
   @Test

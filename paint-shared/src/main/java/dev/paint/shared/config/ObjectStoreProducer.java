@@ -3,22 +3,33 @@ package dev.paint.shared.config;
 import dev.paint.shared.dataset.DatasetStore;
 import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.shared.storage.ObjectStore;
+import dev.paint.shared.storage.ObjectStoreException;
 import dev.paint.shared.storage.ObjectStoreSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 /** Makes the object store, the checkpoint store and the dataset store injectable in every service. */
 @ApplicationScoped
 public class ObjectStoreProducer {
 
+  private static final Logger LOG = Logger.getLogger(ObjectStoreProducer.class);
+
+  /** Connects and creates the bucket; a store that is down at start-up is logged, not fatal, so the service starts. */
   @Produces
   @Singleton
   ObjectStore objectStore(ObjectStoreConfig config) {
-    return ObjectStore.connect(
+    ObjectStore store = ObjectStore.connect(
         new ObjectStoreSettings(
             config.endpoint(), config.accessKey(), config.secretKey(), config.bucket(),
             config.region().orElse(null)));
+    try {
+      store.ensureBucket();
+    } catch (ObjectStoreException e) {
+      LOG.warnf("Object store not ready at start-up, continuing: %s", e.getMessage());
+    }
+    return store;
   }
 
   @Produces
