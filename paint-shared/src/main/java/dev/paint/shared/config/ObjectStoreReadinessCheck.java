@@ -1,6 +1,5 @@
-package dev.paint.registry.health;
+package dev.paint.shared.config;
 
-import dev.paint.registry.storage.RegistryKeys;
 import dev.paint.shared.storage.ObjectStore;
 import dev.paint.shared.storage.ObjectStoreException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness of the object store that contains every registry record: up while requests on its bucket succeed. */
+/**
+ * Readiness of the object store that every service reads and writes: up while requests on its bucket succeed, so a
+ * service whose store is down reports not ready instead of failing tasks.
+ */
 @Readiness
 @ApplicationScoped
 public class ObjectStoreReadinessCheck implements HealthCheck {
@@ -27,7 +29,7 @@ public class ObjectStoreReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     try {
       // A missing key only returns false, but a missing bucket or an unreachable store raises.
-      store.exists(RegistryKeys.ROOT + "readiness-probe");
+      store.exists("health/readiness-probe");
       return HealthCheckResponse.named(NAME).up().withData("bucket", store.bucket()).build();
     } catch (ObjectStoreException e) {
       return HealthCheckResponse.named(NAME).down().withData("bucket", store.bucket())
