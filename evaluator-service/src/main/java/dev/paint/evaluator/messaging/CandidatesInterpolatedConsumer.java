@@ -2,9 +2,11 @@ package dev.paint.evaluator.messaging;
 
 import dev.paint.evaluator.service.EvaluationService;
 import dev.paint.shared.event.CandidatesInterpolated;
+import dev.paint.shared.event.CandidateSelected;
 import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.messaging.CloudEvents;
+import dev.paint.shared.storage.StageRecords;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,10 +20,13 @@ import org.jboss.logging.Logger;
 public class CandidatesInterpolatedConsumer {
 
   public static final String CHANNEL = "candidates-interpolated";
+  /** Redelivered events find this stage record and republish it instead of repeating the work. */
+  static final String STAGE = "selected";
   private static final Logger LOG = Logger.getLogger(CandidatesInterpolatedConsumer.class);
 
   @Inject EvaluationService evaluation;
   @Inject EvaluatorEventPublisher publisher;
+  @Inject StageRecords stages;
 
   /** Blocking because it evaluates every candidate; acknowledged only once the choice is published. */
   @Incoming(CHANNEL)
@@ -38,7 +43,15 @@ public class CandidatesInterpolatedConsumer {
 
     String taskId = event.task().taskId();
     try {
-      publisher.selected(evaluation.evaluate(event));
+      String modelName = event.task().modelName();
+      CandidateSelected result = stages.find(modelName, taskId, STAGE, CandidateSelected.class).orElse(null);
+      if (result == null) {
+        result = evaluation.evaluate(event);
+        stages.save(modelName, taskId, STAGE, result);
+      } else {
+        LOG.infof("Patch task %s already passed stage %s; publishing the stored result again", taskId, STAGE);
+      }
+      publisher.selected(result);
     } catch (RuntimeException e) {
       LOG.errorf(e, "Evaluation failed for patch task %s of model %s", taskId, event.task().modelName());
       publisher.failed(taskId, event.task().modelName(), "Evaluation failed: " + e.getMessage());

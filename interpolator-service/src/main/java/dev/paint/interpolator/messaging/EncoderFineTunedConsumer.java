@@ -2,9 +2,11 @@ package dev.paint.interpolator.messaging;
 
 import dev.paint.interpolator.service.InterpolationService;
 import dev.paint.shared.event.EncoderFineTuned;
+import dev.paint.shared.event.CandidatesInterpolated;
 import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.messaging.CloudEvents;
+import dev.paint.shared.storage.StageRecords;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,10 +20,13 @@ import org.jboss.logging.Logger;
 public class EncoderFineTunedConsumer {
 
   public static final String CHANNEL = "encoder-fine-tuned";
+  /** Redelivered events find this stage record and republish it instead of repeating the work. */
+  static final String STAGE = "interpolated";
   private static final Logger LOG = Logger.getLogger(EncoderFineTunedConsumer.class);
 
   @Inject InterpolationService interpolation;
   @Inject InterpolatorEventPublisher publisher;
+  @Inject StageRecords stages;
 
   /** Blocking because it reads and writes checkpoints; acknowledged only once the candidates' event is published. */
   @Incoming(CHANNEL)
@@ -38,7 +43,15 @@ public class EncoderFineTunedConsumer {
 
     String taskId = event.task().taskId();
     try {
-      publisher.interpolated(interpolation.interpolate(event));
+      String modelName = event.task().modelName();
+      CandidatesInterpolated result = stages.find(modelName, taskId, STAGE, CandidatesInterpolated.class).orElse(null);
+      if (result == null) {
+        result = interpolation.interpolate(event);
+        stages.save(modelName, taskId, STAGE, result);
+      } else {
+        LOG.infof("Patch task %s already passed stage %s; publishing the stored result again", taskId, STAGE);
+      }
+      publisher.interpolated(result);
     } catch (RuntimeException e) {
       LOG.errorf(e, "Interpolation failed for patch task %s of model %s", taskId, event.task().modelName());
       publisher.failed(taskId, event.task().modelName(), "Interpolation failed: " + e.getMessage());

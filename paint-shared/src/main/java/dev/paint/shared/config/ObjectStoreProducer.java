@@ -5,12 +5,14 @@ import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.shared.storage.ObjectStore;
 import dev.paint.shared.storage.ObjectStoreException;
 import dev.paint.shared.storage.ObjectStoreSettings;
+import dev.paint.shared.storage.StageRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
-/** Makes the object store, the checkpoint store and the dataset store injectable in every service. */
+/** Makes the object store, checkpoint store, stage records and dataset store injectable in every service. */
 @ApplicationScoped
 public class ObjectStoreProducer {
 
@@ -40,7 +42,16 @@ public class ObjectStoreProducer {
 
   @Produces
   @Singleton
-  DatasetStore datasetStore(ObjectStore store) {
-    return new DatasetStore(store);
+  StageRecords stageRecords(ObjectStore store) {
+    return new StageRecords(store);
+  }
+
+  @Produces
+  @Singleton
+  DatasetStore datasetStore(ObjectStore store, ObjectStoreConfig config) {
+    // Every task reads the same splits again; the cache is keyed by SHA-256, so a stale file is never used.
+    Path cache = config.cacheDirectory().map(Path::of)
+        .orElse(Path.of(System.getProperty("java.io.tmpdir"), "paint-dataset-cache"));
+    return new DatasetStore(store, cache);
   }
 }

@@ -38,4 +38,12 @@ public record PatchTaskSubmitted(
     hyperparameters = hyperparameters == null ? Hyperparameters.none() : hyperparameters;
     selection = selection == null ? Selection.none() : selection;
   }
+
+  /** Whether {@code other} asks for the same work; the submission time may differ. */
+  public boolean sameContent(PatchTaskSubmitted other) {
+    return taskId.equals(other.taskId) && modelName.equals(other.modelName) && task.equals(other.task)
+        && dataset.equals(other.dataset) && classNames.equals(other.classNames)
+        && java.util.Objects.equals(head, other.head) && hyperparameters.equals(other.hyperparameters)
+        && selection.equals(other.selection);
+  }
 }

@@ -5,10 +5,12 @@ import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.event.PatchTaskSubmitted;
 import dev.paint.shared.messaging.CloudEvents;
+import dev.paint.shared.storage.StageRecords;
 import dev.paint.trainer.service.FineTuningService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -22,10 +24,13 @@ import org.jboss.logging.Logger;
 public class PatchTaskSubmittedConsumer {
 
   public static final String CHANNEL = "patch-task-submitted";
+  static final String SUBMITTED_STAGE = "submitted";
+  static final String FINE_TUNED_STAGE = "fine-tuned";
   private static final Logger LOG = Logger.getLogger(PatchTaskSubmittedConsumer.class);
 
   @Inject FineTuningService fineTuning;
   @Inject TrainerEventPublisher publisher;
+  @Inject StageRecords stages;
 
   /** Blocking because fine-tuning takes minutes; the record is acknowledged only once the result is published. */
   @Incoming(CHANNEL)
@@ -46,8 +51,7 @@ public class PatchTaskSubmittedConsumer {
     LOG.infof("Received patch task %s for model %s (task %s, dataset %s) from %s", task.taskId(), task.modelName(),
         task.task(), task.dataset(), origin);
     try {
-      EncoderFineTuned result = fineTuning.fineTune(task);
-      publisher.fineTuned(result);
+      publisher.fineTuned(fineTuneOnce(task));
     } catch (InvalidEventException e) {
       LOG.errorf("Rejected patch task %s: %s", task.taskId(), e.getMessage());
       publisher.failed(task.taskId(), task.modelName(), e.getMessage());
@@ -56,5 +60,31 @@ public class PatchTaskSubmittedConsumer {
       publisher.failed(task.taskId(), task.modelName(), "Fine-tuning failed: " + e.getMessage());
     }
     return message.ack();
+  }
+
+  /**
+   * Fine-tunes a task the first time it is seen; a redelivery gets the stored result again. A task id that comes back
+   * with different content is rejected, since its id already names other work.
+   */
+  private EncoderFineTuned fineTuneOnce(PatchTaskSubmitted task) {
+    Optional<PatchTaskSubmitted> earlier =
+        stages.find(task.modelName(), task.taskId(), SUBMITTED_STAGE, PatchTaskSubmitted.class);
+    if (earlier.isPresent() && !earlier.get().sameContent(task)) {
+      throw new InvalidEventException("Task id " + task.taskId() + " was already submitted with different content;"
+          + " submit new work under a new task id");
+    }
+    if (earlier.isEmpty()) {
+      stages.save(task.modelName(), task.taskId(), SUBMITTED_STAGE, task);
+    }
+
+    Optional<EncoderFineTuned> done =
+        stages.find(task.modelName(), task.taskId(), FINE_TUNED_STAGE, EncoderFineTuned.class);
+    if (done.isPresent()) {
+      LOG.infof("Patch task %s was already fine-tuned; publishing the stored result again", task.taskId());
+      return done.get();
+    }
+    EncoderFineTuned result = fineTuning.fineTune(task);
+    stages.save(task.modelName(), task.taskId(), FINE_TUNED_STAGE, result);
+    return result;
   }
 }

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,39 @@ class PatchTaskSubmittedConsumerTest {
     PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
 
     assertThat(failure.reason()).contains("v9");
+  }
+
+  @Test
+  void redeliveredTaskIsNotTrainedTwice() throws Exception {
+    String taskId = "train-twice-" + UUID.randomUUID();
+    PatchTaskSubmitted task = task(taskId, "halves", CLASSES);
+    submit(task);
+    EncoderFineTuned first = awaitEvent(Topics.ENCODER_FINE_TUNED, taskId, EncoderFineTuned.class);
+
+    submit(task);
+    AtomicInteger matches = new AtomicInteger();
+    List<ConsumerRecord<String, String>> records = KafkaEvents.awaitRecord(
+        LocalStackResource.broker().bootstrapServers(), Topics.ENCODER_FINE_TUNED,
+        r -> r.value().contains(taskId) && matches.incrementAndGet() == 2, Duration.ofSeconds(90));
+
+    List<EncoderFineTuned> results = records.stream().filter(r -> r.value().contains(taskId))
+        .map(r -> Json.read(r.value(), EncoderFineTuned.class)).toList();
+    assertThat(results).hasSize(2);
+    assertThat(results.get(1)).isEqualTo(first);
+    assertThat(results.get(1).training().durationMillis()).isEqualTo(first.training().durationMillis());
+  }
+
+  @Test
+  void reusedTaskIdWithOtherContentIsRejected() throws Exception {
+    String taskId = "train-reused-" + UUID.randomUUID();
+    submit(task(taskId, "halves", CLASSES));
+    awaitEvent(Topics.ENCODER_FINE_TUNED, taskId, EncoderFineTuned.class);
+
+    Hyperparameters other = new Hyperparameters(5e-3, 1, 64, null, 1, null, null, null);
+    submit(new PatchTaskSubmitted(taskId, modelName, "patch", "halves", CLASSES, null, other, null, null));
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
+
+    assertThat(failure.reason()).contains(taskId).contains("different content");
   }
 
   private PatchTaskSubmitted task(String taskId, String dataset, List<String> classes) {
