@@ -6,7 +6,6 @@ import ai.djl.Device;
 import dev.paint.shared.checkpoint.SafetensorsFile;
 import dev.paint.shared.dataset.Dataset;
 import dev.paint.shared.dataset.DatasetStore;
-import dev.paint.shared.dataset.LabeledImages;
 import dev.paint.shared.event.CheckpointRef;
 import dev.paint.shared.event.DeployedModel;
 import dev.paint.shared.event.EncoderFineTuned;
@@ -24,6 +23,7 @@ import dev.paint.shared.model.EncoderSpec;
 import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.testing.KafkaEvents;
 import dev.paint.testing.LocalStackResource;
+import dev.paint.testing.SyntheticImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,7 +59,9 @@ class PatchTaskSubmittedConsumerTest {
   void deployBaseModel() throws Exception {
     modelName = "trainer-" + UUID.randomUUID().toString().substring(0, 8);
     if (!datasets.exists("halves")) {
-      datasets.upload(new Dataset("halves", CLASSES, halves(200, 1), halves(40, 2), halves(40, 3)), Map.of());
+      Dataset halves = new Dataset("halves", CLASSES, SyntheticImages.halves(200, 1, false),
+          SyntheticImages.halves(40, 2, false), SyntheticImages.halves(40, 3, false));
+      datasets.upload(halves, Map.of());
     }
     Path encoderFile = directory.resolve("encoder.safetensors");
     try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 7)) {
@@ -196,18 +197,4 @@ class PatchTaskSubmittedConsumerTest {
     }
   }
 
-  /** Class 0 lights the top half of an 8x8 image, class 1 the bottom half, with noise. */
-  private static LabeledImages halves(int count, long seed) {
-    Random random = new Random(seed);
-    byte[] pixels = new byte[count * 64];
-    int[] labels = new int[count];
-    for (int i = 0; i < count; i++) {
-      labels[i] = i % 2;
-      for (int p = 0; p < 64; p++) {
-        boolean lit = (p < 32) == (labels[i] == 0);
-        pixels[i * 64 + p] = (byte) (lit ? 160 + random.nextInt(90) : random.nextInt(60));
-      }
-    }
-    return new LabeledImages(1, 8, 8, pixels, labels);
-  }
 }
