@@ -26,6 +26,7 @@ import dev.paint.testing.LocalStackResource;
 import dev.paint.testing.SyntheticImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,19 @@ class PatchTaskSubmittedConsumerTest {
     assertThat(result.training().device()).isEqualTo("cpu");
     assertThat(result.fineTuned().sha256()).isNotEqualTo(baseEncoder.sha256());
     assertThat(weights(result.fineTuned(), "conv0.weight")).isNotEqualTo(weights(baseEncoder, "conv0.weight"));
+  }
+
+  @Test
+  void trainingMetricsAreExported() throws Exception {
+    String taskId = "train-metrics-" + UUID.randomUUID();
+
+    submit(task(taskId, "halves", CLASSES));
+    awaitEvent(Topics.ENCODER_FINE_TUNED, taskId, EncoderFineTuned.class);
+    String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+
+    assertThat(metrics).contains("paint_trainer_duration_seconds_count{device=\"cpu\",model=\"" + modelName + "\"} 1");
+    assertThat(metrics).contains("paint_trainer_epoch{model=\"" + modelName + "\"} 2.0");
+    assertThat(metrics).containsPattern("paint_trainer_images_per_second\\{model=\"" + modelName + "\"} [1-9]");
   }
 
   @Test
