@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The evaluator against a real broker and object store. The patch task's test split carries inverted labels, so a
- * selection that looked at test data would prefer the untrained base; choosing from validation data prefers the
+ * selection that looked at test data would prefer the untrained base. Choosing from validation data prefers the
  * fine-tuned encoder.
  */
 @QuarkusTest

@@ -74,7 +74,7 @@ public class InterpolationService {
     }
   }
 
-  /** The task's own grid when it has one, else the configured grid; sorted, without duplicates. */
+  /** Returns the task's own alpha grid when it has one, else the configured grid, sorted and without duplicates. */
   List<Double> alphaGrid(Selection selection) {
     List<Double> requested = selection.alphas() != null ? selection.alphas() : config.alphas();
     if (requested.isEmpty()) {

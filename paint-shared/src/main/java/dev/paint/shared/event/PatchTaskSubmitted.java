@@ -11,8 +11,8 @@ import java.util.List;
  * @param task the task's name, under which its head and accuracies are recorded
  * @param dataset name of an imported dataset in the object store
  * @param classNames class names in label order; they must equal the dataset's
- * @param head object key of a ready head (a safetensors file with one tensor "head" of shape [classes, embedding]);
- *     when null the trainer builds one from the base encoder's mean embedding per class
+ * @param head object key of a ready head, a safetensors file with one tensor "head" of shape [classes, embedding].
+ *     When null, the trainer builds one from the base encoder's mean embedding per class
  * @param hyperparameters fine-tuning overrides, may be null
  * @param selection alpha search overrides, may be null
  * @param submittedAt when the task was submitted, for pipeline latency
@@ -39,7 +39,7 @@ public record PatchTaskSubmitted(
     selection = selection == null ? Selection.none() : selection;
   }
 
-  /** Whether {@code other} asks for the same work; the submission time may differ. */
+  /** Returns whether {@code other} requests the same work. The submission time may differ. */
   public boolean sameContent(PatchTaskSubmitted other) {
     return taskId.equals(other.taskId) && modelName.equals(other.modelName) && task.equals(other.task)
         && dataset.equals(other.dataset) && classNames.equals(other.classNames)

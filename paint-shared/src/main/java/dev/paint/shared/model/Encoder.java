@@ -28,6 +28,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class Encoder implements AutoCloseable {
     SequentialBlock block = buildBlock(spec, parameters);
     model.setBlock(block);
     block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
-    return new Encoder(spec, model, collectParameters(parameters));
+    return new Encoder(spec, model, Collections.unmodifiableMap(parameters));
   }
 
   /** Builds an encoder and loads its weights from a safetensors checkpoint, checking every name and shape. */
@@ -86,7 +87,7 @@ public final class Encoder implements AutoCloseable {
     return model.getNDManager().getDevice();
   }
 
-  /** The weights by tensor name, in checkpoint order. */
+  /** The weights by tensor name, in declaration order, which is also the order of tensors in a saved checkpoint. */
   public Map<String, Parameter> parameters() {
     return parameters;
   }
@@ -175,11 +176,6 @@ public final class Encoder implements AutoCloseable {
           .forEach(pair -> named.put(layer.getKey() + "." + pair.getValue().getName(), pair.getValue()));
     }
     return block;
-  }
-
-  /** Keeps the declared order, which is the order of tensors in a written checkpoint. */
-  private static Map<String, Parameter> collectParameters(Map<String, Parameter> named) {
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(named));
   }
 
   /** Divides each row by its L2 norm, the normalisation CLIP applies to image and text embeddings. */

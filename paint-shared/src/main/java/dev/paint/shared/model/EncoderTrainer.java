@@ -26,7 +26,7 @@ public final class EncoderTrainer {
 
   private EncoderTrainer() {}
 
-  /** What a training run did. */
+  /** Summary of a training run: optimiser steps, mean loss of the last epoch, throughput and wall time. */
   public record Result(int steps, double finalLoss, long images, double imagesPerSecond, long durationMillis) {}
 
   /** Called after every epoch, for logs and metrics. */
@@ -68,24 +68,21 @@ public final class EncoderTrainer {
       NDArray classEmbeddings = head.toArray(manager).transpose();
       float scale = (float) encoder.spec().logitScale();
       Random random = new Random(hyperparameters.seed());
-      int step = 0;
+      EpochLoss epochLoss = new EpochLoss();
       for (int epoch = 1; epoch <= hyperparameters.epochs(); epoch++) {
         long epochStarted = System.nanoTime();
-        double[] lossSum = {0};
-        int[] stepCounter = {step};
+        epochLoss.reset();
         ImageBatches.forEachBatch(data, batchSize, shuffled(data.size(), random), manager, (batch, labels) -> {
           double loss = trainStep(trainer, batch, labels, classEmbeddings, scale, hyperparameters.maxGradNorm());
           if (!Double.isFinite(loss)) {
             throw new TrainingDivergedException(
-                "Training loss became " + loss + " at step " + stepCounter[0] + "; lower the learning rate (was "
+                "Training loss became " + loss + " at step " + epochLoss.totalSteps + "; lower the learning rate (was "
                     + hyperparameters.learningRate() + ")");
           }
-          lossSum[0] += loss;
-          stepCounter[0]++;
+          epochLoss.add(loss);
         });
-        int epochSteps = stepCounter[0] - step;
-        step = stepCounter[0];
-        lastLoss = lossSum[0] / epochSteps;
+
+        lastLoss = epochLoss.mean();
         double rate = data.size() / ((System.nanoTime() - epochStarted) / 1e9);
         LOG.debugf("Epoch %d/%d: loss %.4f, %.0f images/s", epoch, hyperparameters.epochs(), lastLoss, rate);
         if (listener != null) {
@@ -94,7 +91,7 @@ public final class EncoderTrainer {
       }
       long millis = (System.nanoTime() - started) / 1_000_000;
       long seen = (long) data.size() * hyperparameters.epochs();
-      return new Result(step, lastLoss, seen, seen / Math.max(1e-3, millis / 1000.0), millis);
+      return new Result(epochLoss.totalSteps, lastLoss, seen, seen / Math.max(1e-3, millis / 1000.0), millis);
     }
   }
 
@@ -131,6 +128,28 @@ public final class EncoderTrainer {
         float factor = (float) (maxNorm / (total + 1e-6));
         gradients.forEach(gradient -> gradient.muli(factor));
       }
+    }
+  }
+
+  /** Running loss of the current epoch, and the steps taken over the whole run. */
+  private static final class EpochLoss {
+    private double sum;
+    private int steps;
+    private int totalSteps;
+
+    void reset() {
+      sum = 0;
+      steps = 0;
+    }
+
+    void add(double loss) {
+      sum += loss;
+      steps++;
+      totalSteps++;
+    }
+
+    double mean() {
+      return sum / steps;
     }
   }
 
