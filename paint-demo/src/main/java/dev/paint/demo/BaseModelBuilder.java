@@ -136,7 +136,8 @@ public final class BaseModelBuilder {
       Files.createDirectories(cacheRoot);
       return Files.createTempDirectory(cacheRoot, "base-" + key + "-partial-");
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a directory for the pretrained base under " + cacheRoot, e);
+      throw new UncheckedIOException("Creating a directory for the pretrained base under " + cacheRoot
+          + " failed; choose a writable --work-dir", e);
     }
   }
 
@@ -146,7 +147,7 @@ public final class BaseModelBuilder {
       Files.move(partial, directory, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot move the pretrained base from " + partial + " to " + directory + "; delete both and run again", e);
+          "Moving the pretrained base from " + partial + " to " + directory + " failed; delete both and run again", e);
     }
   }
 
@@ -155,7 +156,7 @@ public final class BaseModelBuilder {
       return Json.read(Files.readString(file, StandardCharsets.UTF_8), CacheRecord.class);
     } catch (IOException | UncheckedIOException e) {
       throw new DemoFailedException(
-          "Cannot read the cached pretrained base " + file + " (" + e.getMessage() + "); delete its directory and run"
+          "Reading the cached pretrained base " + file + " failed (" + e.getMessage() + "); delete its directory and run"
               + " again", e);
     }
   }
@@ -164,7 +165,7 @@ public final class BaseModelBuilder {
     try {
       Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(record));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
+      throw new UncheckedIOException("Writing " + file + " failed; choose a writable --work-dir", e);
     }
   }
 }

@@ -12,6 +12,10 @@ public final class DemoMain {
   private DemoMain() {}
 
   public static void main(String[] args) {
+    // Set before the first logger exists, so JBoss Logging and SLF4J use JBoss LogManager with logging.properties.
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+    }
     // DJL reads this before loading PyTorch: the native library comes from the pytorch-native-cpu jar, never the web.
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
@@ -43,6 +47,11 @@ public final class DemoMain {
       return report.allPromoted() ? 0 : 1;
     } catch (DemoFailedException e) {
       err.println("\nThe demo failed: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      // Not one of the demo's own failures, so the stack trace is the best description there is.
+      err.println("\nThe demo failed unexpectedly:");
+      e.printStackTrace(err);
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

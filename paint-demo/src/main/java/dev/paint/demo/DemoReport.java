@@ -86,6 +86,7 @@ public record DemoReport(
    *
    * @param version the version the promotion created
    * @param previousVersion the version the task started from
+   * @param tolerancePoints the constrained rule's tolerance, null for the other rules
    * @param alphas the evaluated alpha grid, ascending
    * @param validationCurves per seen task, validation accuracy (percent) at each of {@code alphas}
    * @param accuracy per seen task, accuracy of the base, fine-tuned and patched encoder on validation and test

@@ -102,7 +102,7 @@ public final class LocalInfrastructure implements AutoCloseable {
       return Files.createDirectories(directory);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot empty the data directory " + directory + " of the last run; delete it by hand", e);
+          "Deleting the last run's data in " + directory + " failed; delete it by hand", e);
     }
   }
 }

@@ -139,7 +139,7 @@ public final class PaintServices implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot find a free port on " + LOOPBACK, e);
+      throw new UncheckedIOException("Finding a free port on " + LOOPBACK + " failed", e);
     }
   }
 
@@ -147,7 +147,7 @@ public final class PaintServices implements AutoCloseable {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the service log directory " + directory, e);
+      throw new UncheckedIOException("Creating the service log directory " + directory + " failed; choose a writable --work-dir", e);
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.paint.shared.event.Hyperparameters;
 import dev.paint.shared.event.ModelPromoted;
 import dev.paint.shared.event.PatchTaskSubmitted;
 import dev.paint.shared.event.Selection;
+import dev.paint.shared.event.SelectionRule;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,8 +208,10 @@ public final class PatchScheduler {
   static PatchReport promotedReport(Promoted outcome, PatchTaskSpec spec, long millis) {
     CandidateSelected selected = outcome.selected();
     ModelPromoted promoted = outcome.promoted();
+    // The evaluator reports its configured tolerance with every rule, but only the constrained rule uses it.
+    Double tolerance = selected.rule() == SelectionRule.CONSTRAINED ? selected.tolerancePoints() : null;
     return new PatchReport(outcome.taskId(), spec.task(), spec.dataset(), PatchStatus.PROMOTED, promoted.version(),
-        selected.base().version(), selected.chosen().alpha(), selected.rule(), selected.tolerancePoints(),
+        selected.base().version(), selected.chosen().alpha(), selected.rule(), tolerance,
         selected.alphas(), selected.validationCurves(), selected.accuracy(), selected.training(), millis, null);
   }
 

@@ -49,7 +49,7 @@ public final class ReportFormatter {
       }
       Files.writeString(file, toJson(report));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the demo report to " + file, e);
+      throw new UncheckedIOException("Writing the demo report to " + file + " failed; choose a writable path with --report", e);
     }
   }
 
@@ -57,7 +57,7 @@ public final class ReportFormatter {
     try {
       return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Cannot serialise the demo report to JSON", e);
+      throw new IllegalArgumentException("Serialising the demo report to JSON failed", e);
     }
   }
 
@@ -68,6 +68,8 @@ public final class ReportFormatter {
     for (StageTime stage : stages) {
       text.append(String.format(Locale.ROOT, "  %-" + width + "s  %9.1f%n", stage.stage(), stage.millis() / 1000.0));
     }
+    text.append("  A patch task's time runs from its submission to its promotion, including the time it waited for the\n"
+        + "  services to finish other models' tasks.\n");
   }
 
   private static void appendBase(StringBuilder text, BaseReport base) {
@@ -99,7 +101,7 @@ public final class ReportFormatter {
         "  Patch task %s (dataset %s): version %d from version %d, alpha %.2f chosen by rule %s, %.1f s from"
             + " submission to promotion%n",
         patch.task(), patch.dataset(), patch.version(), patch.previousVersion(), patch.alpha(),
-        describeRule(patch.rule(), patch.rule() == SelectionRule.CONSTRAINED ? patch.tolerancePoints() : null),
+        describeRule(patch.rule(), patch.tolerancePoints()),
         patch.durationMillis() / 1000.0));
     int width = taskColumnWidth(patch.accuracy().keySet());
     appendAccuracyTable(text, patch.accuracy(), width);

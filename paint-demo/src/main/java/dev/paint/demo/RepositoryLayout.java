@@ -49,7 +49,7 @@ public record RepositoryLayout(Path root) {
     Path target = codeSource.toAbsolutePath().getParent();
     if (target == null || target.getParent() == null || target.getParent().getParent() == null) {
       throw new DemoFailedException(
-          "Cannot derive the repository root from " + codeSource + ": pass it with --repo DIR");
+          "The repository root cannot be derived from " + codeSource + ": pass it with --repo DIR");
     }
     return new RepositoryLayout(target.getParent().getParent());
   }

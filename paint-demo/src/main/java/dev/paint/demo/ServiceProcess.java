@@ -69,7 +69,7 @@ public final class ServiceProcess implements AutoCloseable {
     try {
       return new ServiceProcess(service, builder.start(), port, logFile);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start " + service.module() + " with command " + command, e);
+      throw new UncheckedIOException("Starting " + service.module() + " failed (command " + command + ")", e);
     }
   }
 
