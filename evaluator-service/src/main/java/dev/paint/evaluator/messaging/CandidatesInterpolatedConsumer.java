@@ -52,7 +52,8 @@ public class CandidatesInterpolatedConsumer {
         LOG.infof("Patch task %s already passed stage %s; publishing the stored result again", taskId, STAGE);
       }
       publisher.selected(result);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
       LOG.errorf(e, "Evaluation failed for patch task %s of model %s", taskId, event.task().modelName());
       publisher.failed(taskId, event.task().modelName(), "Evaluation failed: " + e.getMessage());
     }

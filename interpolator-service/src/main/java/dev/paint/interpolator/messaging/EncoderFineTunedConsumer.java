@@ -52,7 +52,8 @@ public class EncoderFineTunedConsumer {
         LOG.infof("Patch task %s already passed stage %s; publishing the stored result again", taskId, STAGE);
       }
       publisher.interpolated(result);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
       LOG.errorf(e, "Interpolation failed for patch task %s of model %s", taskId, event.task().modelName());
       publisher.failed(taskId, event.task().modelName(), "Interpolation failed: " + e.getMessage());
     }

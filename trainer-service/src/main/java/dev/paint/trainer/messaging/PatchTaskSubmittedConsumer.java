@@ -55,7 +55,8 @@ public class PatchTaskSubmittedConsumer {
     } catch (InvalidEventException e) {
       LOG.errorf("Rejected patch task %s: %s", task.taskId(), e.getMessage());
       publisher.failed(task.taskId(), task.modelName(), e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
       LOG.errorf(e, "Fine-tuning failed for patch task %s of model %s", task.taskId(), task.modelName());
       publisher.failed(task.taskId(), task.modelName(), "Fine-tuning failed: " + e.getMessage());
     }
