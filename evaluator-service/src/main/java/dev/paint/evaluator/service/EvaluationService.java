@@ -150,7 +150,11 @@ public class EvaluationService {
     Map<String, Double> fineTunedValidation = endpointValidation(evaluator, candidates, curves, tasks, 1.0, fineTuned);
     Map<String, Double> baseTest = evaluator.accuracy(base, tasks, Split.TEST);
     Map<String, Double> fineTunedTest = evaluator.accuracy(fineTuned, tasks, Split.TEST);
-    Map<String, Double> patchedTest = evaluator.accuracy(candidates.get(chosenIndex).checkpoint(), tasks, Split.TEST);
+    // The endpoints' tensors are byte for byte the base's and the fine-tuned encoder's, so their test runs are reused.
+    double chosenAlpha = candidates.get(chosenIndex).alpha();
+    Map<String, Double> patchedTest = chosenAlpha == 0.0 ? baseTest
+        : chosenAlpha == 1.0 ? fineTunedTest
+        : evaluator.accuracy(candidates.get(chosenIndex).checkpoint(), tasks, Split.TEST);
 
     Map<String, TaskAccuracy> accuracy = new LinkedHashMap<>();
     for (TaskData task : tasks) {

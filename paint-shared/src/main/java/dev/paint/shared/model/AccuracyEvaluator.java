@@ -7,8 +7,11 @@ import dev.paint.shared.dataset.LabeledImages;
 /** Measures top-1 accuracy of an encoder with a task's head. */
 public final class AccuracyEvaluator {
 
-  /** Images per forward pass; large batches amortise the per-call overhead of the native engine. */
-  public static final int BATCH_SIZE = 1000;
+  /**
+   * Images per forward pass. With the demo encoder on 2 CPU cores, 64 ran at about 2,500 images/s and 1,000 at about
+   * 1,500: the activations of a small batch stay in the CPU caches.
+   */
+  public static final int BATCH_SIZE = 64;
 
   private AccuracyEvaluator() {}
 

@@ -48,7 +48,7 @@ public record ClassificationHead(int classes, int embeddingDim, float[] weights)
     int dim = encoder.spec().embeddingDim();
     double[] sums = new double[classes * dim];
     int[] counts = new int[classes];
-    ImageBatches.forEachBatch(images, 512, null, encoder.model().getNDManager(), (batch, labels) -> {
+    ImageBatches.forEachBatch(images, AccuracyEvaluator.BATCH_SIZE, null, encoder.model().getNDManager(), (batch, labels) -> {
       float[] embeddings = encoder.embed(batch).toFloatArray();
       for (int i = 0; i < labels.length; i++) {
         counts[labels[i]]++;
