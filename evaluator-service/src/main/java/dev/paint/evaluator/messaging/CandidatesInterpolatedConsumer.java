@@ -43,14 +43,8 @@ public class CandidatesInterpolatedConsumer {
 
     String taskId = event.task().taskId();
     try {
-      String modelName = event.task().modelName();
-      CandidateSelected result = stages.find(modelName, taskId, STAGE, CandidateSelected.class).orElse(null);
-      if (result == null) {
-        result = evaluation.evaluate(event);
-        stages.save(modelName, taskId, STAGE, result);
-      } else {
-        LOG.infof("Patch task %s already passed stage %s; publishing the stored result again", taskId, STAGE);
-      }
+      CandidateSelected result =
+          stages.once(event.task().modelName(), taskId, STAGE, CandidateSelected.class, () -> evaluation.evaluate(event));
       publisher.selected(result);
     } catch (RuntimeException | LinkageError e) {
       // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.

@@ -43,14 +43,8 @@ public class EncoderFineTunedConsumer {
 
     String taskId = event.task().taskId();
     try {
-      String modelName = event.task().modelName();
-      CandidatesInterpolated result = stages.find(modelName, taskId, STAGE, CandidatesInterpolated.class).orElse(null);
-      if (result == null) {
-        result = interpolation.interpolate(event);
-        stages.save(modelName, taskId, STAGE, result);
-      } else {
-        LOG.infof("Patch task %s already passed stage %s; publishing the stored result again", taskId, STAGE);
-      }
+      CandidatesInterpolated result =
+          stages.once(event.task().modelName(), taskId, STAGE, CandidatesInterpolated.class, () -> interpolation.interpolate(event));
       publisher.interpolated(result);
     } catch (RuntimeException | LinkageError e) {
       // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.

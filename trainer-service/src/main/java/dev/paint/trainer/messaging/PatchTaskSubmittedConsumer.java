@@ -78,14 +78,7 @@ public class PatchTaskSubmittedConsumer {
       stages.save(task.modelName(), task.taskId(), SUBMITTED_STAGE, task);
     }
 
-    Optional<EncoderFineTuned> done =
-        stages.find(task.modelName(), task.taskId(), FINE_TUNED_STAGE, EncoderFineTuned.class);
-    if (done.isPresent()) {
-      LOG.infof("Patch task %s was already fine-tuned; publishing the stored result again", task.taskId());
-      return done.get();
-    }
-    EncoderFineTuned result = fineTuning.fineTune(task);
-    stages.save(task.modelName(), task.taskId(), FINE_TUNED_STAGE, result);
-    return result;
+    return stages.once(task.modelName(), task.taskId(), FINE_TUNED_STAGE, EncoderFineTuned.class,
+        () -> fineTuning.fineTune(task));
   }
 }
