@@ -1,7 +1,10 @@
 package dev.paint.shared.storage;
 
 import dev.paint.shared.json.Json;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -48,6 +51,29 @@ public final class StageRecords {
     T result = work.get();
     save(modelName, taskId, stage, result);
     return result;
+  }
+
+  /**
+   * Lists the tasks of {@code modelName} that passed {@code startedStage} but have no {@code closedStage} record yet,
+   * that is the model's tasks still in flight.
+   */
+  public List<String> openTasks(String modelName, String startedStage, String closedStage) {
+    String prefix = "tasks/" + modelName + "/";
+    Set<String> started = new TreeSet<>();
+    Set<String> closed = new TreeSet<>();
+    for (String key : store.list(prefix)) {
+      String[] parts = key.substring(prefix.length()).split("/");
+      if (parts.length != 3 || !parts[1].equals("stages")) {
+        continue;
+      }
+      if (parts[2].equals(startedStage + ".json")) {
+        started.add(parts[0]);
+      } else if (parts[2].equals(closedStage + ".json")) {
+        closed.add(parts[0]);
+      }
+    }
+    started.removeAll(closed);
+    return List.copyOf(started);
   }
 
   static String key(String modelName, String taskId, String stage) {

@@ -2,6 +2,7 @@ package dev.paint.trainer.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** How trainer-service fine-tunes; the defaults apply to every patch task that does not override them. */
@@ -14,6 +15,13 @@ public interface TrainerConfig {
 
   /** Directory for downloaded and written checkpoints; a new temporary directory when unset. */
   Optional<String> workDirectory();
+
+  /**
+   * How long a patch task waits for the model's earlier tasks to be promoted or to fail before it starts anyway. Tasks
+   * of one model run one after the other, so each one starts from the version its predecessor promoted.
+   */
+  @WithDefault("PT2H")
+  Duration predecessorTimeout();
 
   /** Fine-tuning defaults. */
   Defaults defaults();

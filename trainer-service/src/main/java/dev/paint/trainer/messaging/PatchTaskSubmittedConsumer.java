@@ -7,6 +7,7 @@ import dev.paint.shared.event.PatchTaskSubmitted;
 import dev.paint.shared.messaging.CloudEvents;
 import dev.paint.shared.storage.StageRecords;
 import dev.paint.trainer.service.FineTuningService;
+import dev.paint.trainer.service.SequentialPatching;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,12 +26,12 @@ public class PatchTaskSubmittedConsumer {
 
   public static final String CHANNEL = "patch-task-submitted";
   static final String SUBMITTED_STAGE = "submitted";
-  static final String FINE_TUNED_STAGE = "fine-tuned";
   private static final Logger LOG = Logger.getLogger(PatchTaskSubmittedConsumer.class);
 
   @Inject FineTuningService fineTuning;
   @Inject TrainerEventPublisher publisher;
   @Inject StageRecords stages;
+  @Inject SequentialPatching sequence;
 
   /** Blocking because fine-tuning takes minutes; the record is acknowledged only once the result is published. */
   @Incoming(CHANNEL)
@@ -78,7 +79,10 @@ public class PatchTaskSubmittedConsumer {
       stages.save(task.modelName(), task.taskId(), SUBMITTED_STAGE, task);
     }
 
-    return stages.once(task.modelName(), task.taskId(), FINE_TUNED_STAGE, EncoderFineTuned.class,
-        () -> fineTuning.fineTune(task));
+    return stages.once(task.modelName(), task.taskId(), SequentialPatching.STARTED_STAGE, EncoderFineTuned.class,
+        () -> {
+          sequence.awaitPredecessors(task);
+          return fineTuning.fineTune(task);
+        });
   }
 }

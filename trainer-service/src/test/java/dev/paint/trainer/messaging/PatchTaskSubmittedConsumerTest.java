@@ -11,6 +11,7 @@ import dev.paint.shared.event.DeployedModel;
 import dev.paint.shared.event.EncoderFineTuned;
 import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.Hyperparameters;
+import dev.paint.shared.event.ModelPromoted;
 import dev.paint.shared.event.PatchTaskFailed;
 import dev.paint.shared.event.PatchTaskSubmitted;
 import dev.paint.shared.event.TaskHead;
@@ -31,6 +32,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +107,29 @@ class PatchTaskSubmittedConsumerTest {
     assertThat(metrics).contains("paint_trainer_duration_seconds_count{device=\"cpu\",model=\"" + modelName + "\"} 1");
     assertThat(metrics).contains("paint_trainer_epoch{model=\"" + modelName + "\"} 2.0");
     assertThat(metrics).containsPattern("paint_trainer_images_per_second\\{model=\"" + modelName + "\"} [1-9]");
+  }
+
+  @Test
+  void nextTaskWaitsForPredecessorPromotion() throws Exception {
+    String bootstrap = LocalStackResource.broker().bootstrapServers();
+    String first = "train-first-" + UUID.randomUUID();
+    String second = "train-second-" + UUID.randomUUID();
+    submit(task(first, "halves", CLASSES));
+    awaitEvent(Topics.ENCODER_FINE_TUNED, first, EncoderFineTuned.class);
+
+    submit(task(second, "halves", CLASSES));
+    List<ConsumerRecord<String, String>> meanwhile =
+        KafkaEvents.readAll(bootstrap, Topics.ENCODER_FINE_TUNED, Duration.ofSeconds(6));
+    DeployedModel version1 = RegistryStandIn.DEPLOYED.get(modelName);
+    RegistryStandIn.DEPLOYED.put(modelName, new DeployedModel(modelName, 2, version1.encoder(),
+        version1.architecture(), version1.tasks(), 1, version1.rootEncoder()));
+    KafkaEvents.publish(bootstrap, Topics.MODEL_PROMOTED, modelName, EventTypes.MODEL_PROMOTED,
+        new ModelPromoted(modelName, 2, 1, first, 0.5, version1.encoder(), version1.tasks(), Map.of(), "patch",
+            Instant.now()));
+    EncoderFineTuned result = awaitEvent(Topics.ENCODER_FINE_TUNED, second, EncoderFineTuned.class);
+
+    assertThat(meanwhile).noneMatch(r -> r.value().contains(second));
+    assertThat(result.base().version()).isEqualTo(2);
   }
 
   @Test
