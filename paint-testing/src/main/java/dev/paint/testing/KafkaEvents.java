@@ -92,7 +92,7 @@ public final class KafkaEvents {
     return seen;
   }
 
-  /** The value of header {@code name}, or null. */
+  /** Returns the value of header {@code name}, or null when the record has none. */
   public static String header(ConsumerRecord<String, String> record, String name) {
     var header = record.headers().lastHeader(name);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -47,7 +47,7 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
     return objectStore;
   }
 
-  /** The bucket of the test class that started last. */
+  /** Returns the bucket of the test class that started last. */
   public static String bucket() {
     return bucket;
   }

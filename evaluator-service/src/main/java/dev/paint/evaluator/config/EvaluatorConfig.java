@@ -5,7 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** How evaluator-service chooses alpha when a patch task does not say. */
+/** Alpha selection settings of evaluator-service, used when a patch task sets none. */
 @ConfigMapping(prefix = "paint.evaluator")
 public interface EvaluatorConfig {
 
@@ -17,7 +17,7 @@ public interface EvaluatorConfig {
   @WithDefault("1.0")
   double tolerancePoints();
 
-  /** Evaluate on the first GPU when the PyTorch engine sees one. */
+  /** Whether to evaluate on the first GPU when the PyTorch engine detects one. */
   @WithDefault("true")
   boolean preferGpu();
 

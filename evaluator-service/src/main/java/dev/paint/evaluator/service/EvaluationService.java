@@ -33,8 +33,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Measures every candidate of a patch task on the validation splits of the tasks seen so far in the model's lineage,
- * chooses alpha from those validation accuracies alone, and only then measures test accuracy of the base, the
+ * Measures every candidate of a patch task on the validation splits of the tasks seen so far in the model's lineage
+ * and chooses alpha from those validation accuracies alone. Only then it measures test accuracy of the base, the
  * fine-tuned encoder and the chosen candidate, for reporting.
  */
 @ApplicationScoped

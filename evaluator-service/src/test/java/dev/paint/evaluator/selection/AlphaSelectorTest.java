@@ -13,7 +13,7 @@ class AlphaSelectorTest {
 
   private static final List<Double> ALPHAS = List.of(0.0, 0.25, 0.5, 0.75, 1.0);
 
-  /** Supported task forgets as alpha grows; the patch task gains. */
+  /** Curves where the supported task loses accuracy as alpha grows and the patch task gains. */
   private static ValidationCurves tradeOff(double referenceSupported) {
     Map<String, double[]> accuracy = new LinkedHashMap<>();
     accuracy.put("fashion", new double[] {90.0, 89.5, 88.0, 84.0, 76.0});

@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.util.List;
 import java.util.Optional;
 
-/** How interpolator-service builds candidates. */
+/** Candidate settings of interpolator-service. */
 @ConfigMapping(prefix = "paint.interpolator")
 public interface InterpolatorConfig {
 

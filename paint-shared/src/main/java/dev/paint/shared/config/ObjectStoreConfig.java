@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** Connection to the S3-compatible object store that holds datasets, checkpoints and the registry's records. */
+/** Connection to the S3-compatible object store that contains datasets, checkpoints and the registry's records. */
 @ConfigMapping(prefix = "paint.object-store")
 public interface ObjectStoreConfig {
 

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
-/** How the evaluator chooses alpha from the validation accuracies of the candidates. */
+/** Rule by which the evaluator chooses alpha from the validation accuracies of the candidates. */
 public enum SelectionRule {
-  /** Highest mean validation accuracy over every task seen so far; ties go to the smaller alpha (the paper's rule). */
+  /**
+   * Highest mean validation accuracy over every task seen so far; ties go to the smaller alpha. This is the rule of the
+   * PAINT paper (Ilharco et al., NeurIPS 2022).
+   */
   MEAN_ACCURACY("mean-accuracy"),
   /**
    * Highest mean validation accuracy over the patch tasks among candidates that keep every supported task within a
-   * tolerance of the lineage's first version; the smallest alpha when none qualifies.
+   * tolerance of the lineage's first version. When no candidate qualifies, the smallest alpha.
    */
   CONSTRAINED("constrained");
 

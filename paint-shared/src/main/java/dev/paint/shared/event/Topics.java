@@ -6,7 +6,7 @@ package dev.paint.shared.event;
  */
 public final class Topics {
 
-  /** A user or system asks to patch a model on a new task; consumed by trainer-service. */
+  /** A user or system requests a patch of a model on a new task; consumed by trainer-service. */
   public static final String PATCH_TASK_SUBMITTED = "paint.patch-task.submitted";
 
   /** The deployed encoder was fine-tuned on the patch task; consumed by interpolator-service. */
@@ -21,7 +21,7 @@ public final class Topics {
   /** A model version became the deployed one; for any subscriber. */
   public static final String MODEL_PROMOTED = "paint.model.promoted";
 
-  /** A patch task ended without a promotion; the reason says why. */
+  /** A patch task ended without a promotion; the event carries the reason. */
   public static final String PATCH_TASK_FAILED = "paint.patch-task.failed";
 
   private Topics() {}

@@ -1,6 +1,6 @@
 package dev.paint.shared.event;
 
-/** What fine-tuning did, for reports and metrics. */
+/** Summary of a fine-tuning run, for reports and metrics. */
 public record TrainingSummary(
     Hyperparameters hyperparameters,
     int steps,

@@ -86,7 +86,7 @@ public final class CloudEvents {
     }
   }
 
-  /** The deepest cause's message: Jackson wraps the record constructor's InvalidEventException. */
+  /** Returns the deepest cause's message, because Jackson wraps the record constructor's InvalidEventException. */
   private static String rootMessage(Throwable error) {
     Throwable cause = error;
     while (cause.getCause() != null && cause.getCause() != cause) {

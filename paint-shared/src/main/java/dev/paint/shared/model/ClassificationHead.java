@@ -93,7 +93,7 @@ public record ClassificationHead(int classes, int embeddingDim, float[] weights)
     dev.paint.shared.checkpoint.SafetensorsWriter.write(file, List.of(tensor), metadata);
   }
 
-  /** The head as a [classes, embeddingDim] array owned by {@code manager}. */
+  /** Returns the head as a [classes, embeddingDim] array owned by {@code manager}. */
   public NDArray toArray(NDManager manager) {
     return manager.create(weights, new Shape(classes, embeddingDim));
   }

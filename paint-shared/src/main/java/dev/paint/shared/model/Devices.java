@@ -9,8 +9,8 @@ public final class Devices {
   private Devices() {}
 
   /**
-   * Returns the first GPU when {@code preferGpu} is set and the PyTorch engine sees one, the CPU otherwise. The PyTorch
-   * native library in this build is the CPU one, so a GPU needs the CUDA variant on the classpath.
+   * Returns the first GPU when {@code preferGpu} is set and the PyTorch engine detects one, the CPU otherwise. The
+   * PyTorch native library in this build is the CPU one, so a GPU needs the CUDA variant on the classpath.
    */
   public static Device select(boolean preferGpu) {
     if (preferGpu && Engine.getInstance().getGpuCount() > 0) {

@@ -87,7 +87,7 @@ public final class Encoder implements AutoCloseable {
     return model.getNDManager().getDevice();
   }
 
-  /** The weights by tensor name, in declaration order, which is also the order of tensors in a saved checkpoint. */
+  /** Returns the weights by tensor name, in declaration order, which is also the tensor order of a saved checkpoint. */
   public Map<String, Parameter> parameters() {
     return parameters;
   }

@@ -111,7 +111,10 @@ public final class EncoderTrainer {
     return loss;
   }
 
-  /** Scales all gradients together so that their global L2 norm is at most {@code maxNorm}, as torch's clip_grad_norm_. */
+  /**
+   * Scales all gradients together so that their global L2 norm is at most {@code maxNorm}, as torch's
+   * clip_grad_norm_ does.
+   */
   private static void clipGradientNorm(Trainer trainer, NDManager manager, double maxNorm) {
     // getGradient() returns a new handle owned by the parameter's manager; the scope frees those handles every step.
     try (NDManager scope = manager.newSubManager()) {

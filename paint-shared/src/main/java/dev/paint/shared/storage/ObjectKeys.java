@@ -7,18 +7,21 @@ public final class ObjectKeys {
 
   private ObjectKeys() {}
 
-  /** A patch task's fine-tuned encoder. */
+  /** Returns the key of a patch task's fine-tuned encoder. */
   public static String fineTunedEncoder(String modelName, String taskId) {
     return "tasks/" + modelName + "/" + taskId + "/fine-tuned.safetensors";
   }
 
-  /** A patch task's candidate for one alpha; the alpha is printed with two decimals, so the grid step is 0.01. */
+  /**
+   * Returns the key of a patch task's candidate for one alpha. The alpha is printed with two decimals, so the finest
+   * grid step is 0.01.
+   */
   public static String candidate(String modelName, String taskId, double alpha) {
     return "tasks/" + modelName + "/" + taskId + "/candidates/alpha-" + String.format(Locale.ROOT, "%.2f", alpha)
         + ".safetensors";
   }
 
-  /** A task's frozen classification head, stored once with the model. */
+  /** Returns the key of a task's frozen classification head, stored once with the model. */
   public static String head(String modelName, String task) {
     return "models/" + modelName + "/heads/" + task + ".safetensors";
   }

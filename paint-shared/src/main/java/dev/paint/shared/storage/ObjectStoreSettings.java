@@ -3,8 +3,8 @@ package dev.paint.shared.storage;
 import java.util.Objects;
 
 /**
- * Where the S3-compatible object store is and how to sign requests. The secret key is kept out of {@link #toString()}
- * so that settings can be logged.
+ * Location of the S3-compatible object store and the credentials that sign requests. The secret key is kept out of
+ * {@link #toString()} so that settings can be logged.
  */
 public record ObjectStoreSettings(String endpoint, String accessKey, String secretKey, String bucket, String region) {
 

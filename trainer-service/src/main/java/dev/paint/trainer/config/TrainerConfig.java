@@ -5,11 +5,11 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** How trainer-service fine-tunes; the defaults apply to every patch task that does not override them. */
+/** Fine-tuning settings of trainer-service. The defaults apply to every patch task that does not override them. */
 @ConfigMapping(prefix = "paint.trainer")
 public interface TrainerConfig {
 
-  /** Run on the first GPU when the PyTorch engine sees one; on the CPU otherwise. */
+  /** Whether to train on the first GPU when the PyTorch engine detects one, else on the CPU. */
   @WithDefault("true")
   boolean preferGpu();
 
