@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,24 +129,36 @@ final class SafetensorsHeader {
   }
 
   private static ObjectNode parseObject(Path file, byte[] json) {
-    // The format requires '{' first, which also stops Jackson from guessing UTF-16 or UTF-32.
     if (json.length == 0 || json[0] != '{') {
       throw invalid(file, "header does not start with '{' (it is not a JSON object)."
           + " The file may not be a safetensors file." + REEXPORT_ADVICE);
     }
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      // Decoding first pins the encoding to UTF-8, as the format requires. Given raw bytes, Jackson would guess
+      // UTF-16 or UTF-32 from a '{' followed by zero bytes.
+      root = JSON.readTree(decodeUtf8(file, json));
     } catch (JsonProcessingException e) {
       throw new CheckpointFormatException("Invalid safetensors file " + file + ": header is not valid JSON ("
           + e.getOriginalMessage() + ")." + REEXPORT_ADVICE, e);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("Reading JSON from a byte array failed", e);
     }
     if (!(root instanceof ObjectNode object)) {
       throw invalid(file, "header is a JSON " + root.getNodeType() + ", not an object." + REEXPORT_ADVICE);
     }
     return object;
+  }
+
+  private static String decodeUtf8(Path file, byte[] json) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(json))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new CheckpointFormatException("Invalid safetensors file " + file + ": header is not valid UTF-8 ("
+          + e + ")." + REEXPORT_ADVICE, e);
+    }
   }
 
   private static Map<String, String> parseMetadata(Path file, JsonNode node) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +138,29 @@ class SafetensorsFileTest {
     assertThatThrownBy(() -> SafetensorsFile.open(file))
         .isInstanceOf(CheckpointFormatException.class)
         .hasMessageContaining("not valid JSON")
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void headerInUtf32Rejected() throws IOException {
+    // '{' followed by zero bytes is how UTF-32 encodes '{'; a parser that guesses the encoding would accept it.
+    byte[] header = "{}".getBytes(Charset.forName("UTF-32LE"));
+    Path file = CheckpointFiles.withHeaderLength(directory.resolve("utf32.safetensors"), header.length, header);
+
+    assertThatThrownBy(() -> SafetensorsFile.open(file))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageContaining("not valid JSON")
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void headerNotUtf8Rejected() throws IOException {
+    byte[] header = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
+    Path file = CheckpointFiles.withHeaderLength(directory.resolve("latin.safetensors"), header.length, header);
+
+    assertThatThrownBy(() -> SafetensorsFile.open(file))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageContaining("not valid UTF-8")
         .hasMessageContaining(file.toString());
   }
 
