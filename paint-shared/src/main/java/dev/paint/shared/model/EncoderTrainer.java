@@ -13,6 +13,7 @@ import dev.paint.shared.event.Hyperparameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,6 +24,7 @@ import org.jboss.logging.Logger;
 public final class EncoderTrainer {
 
   private static final Logger LOG = Logger.getLogger(EncoderTrainer.class);
+  private static final ReentrantLock STEP_LOCK = new ReentrantLock();
 
   private EncoderTrainer() {}
 
@@ -95,7 +97,21 @@ public final class EncoderTrainer {
     }
   }
 
+  /**
+   * Runs one optimizer step. Steps of trainings on different threads take turns, because DJL's PyTorch engine (0.36)
+   * allows one gradient collector per JVM at a time and throws when a second one opens.
+   */
   private static double trainStep(
+      Trainer trainer, NDArray batch, int[] labels, NDArray classEmbeddings, float scale, double maxGradNorm) {
+    STEP_LOCK.lock();
+    try {
+      return lockedTrainStep(trainer, batch, labels, classEmbeddings, scale, maxGradNorm);
+    } finally {
+      STEP_LOCK.unlock();
+    }
+  }
+
+  private static double lockedTrainStep(
       Trainer trainer, NDArray batch, int[] labels, NDArray classEmbeddings, float scale, double maxGradNorm) {
     NDManager manager = batch.getManager();
     float loss;
