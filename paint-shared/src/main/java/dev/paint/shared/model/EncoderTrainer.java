@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 public final class EncoderTrainer {
 
   private static final Logger LOG = Logger.getLogger(EncoderTrainer.class);
-  private static final ReentrantLock STEP_LOCK = new ReentrantLock();
+  private static final ReentrantLock TRAINING_LOCK = new ReentrantLock();
 
   private EncoderTrainer() {}
 
@@ -44,6 +44,22 @@ public final class EncoderTrainer {
    * @throws TrainingDivergedException when the loss becomes NaN or infinite
    */
   public static Result train(
+      Encoder encoder, ClassificationHead head, LabeledImages images, Hyperparameters hyperparameters,
+      EpochListener listener) {
+    TRAINING_LOCK.lock();
+    try {
+      return trainAlone(encoder, head, images, hyperparameters, listener);
+    } finally {
+      TRAINING_LOCK.unlock();
+    }
+  }
+
+  /**
+   * Trains while no other thread of this JVM trains. DJL's PyTorch engine (0.36) allows one gradient collector per JVM
+   * and throws when a second one opens. Taking turns per step avoids that error, but in a test two trainings interleaved
+   * step by step diverged to a NaN loss at the second step, so trainings take turns as a whole.
+   */
+  private static Result trainAlone(
       Encoder encoder, ClassificationHead head, LabeledImages images, Hyperparameters hyperparameters,
       EpochListener listener) {
     LabeledImages data = limit(images, hyperparameters.maxTrainImages());
@@ -97,21 +113,7 @@ public final class EncoderTrainer {
     }
   }
 
-  /**
-   * Runs one optimizer step. Steps of trainings on different threads take turns, because DJL's PyTorch engine (0.36)
-   * allows one gradient collector per JVM at a time and throws when a second one opens.
-   */
   private static double trainStep(
-      Trainer trainer, NDArray batch, int[] labels, NDArray classEmbeddings, float scale, double maxGradNorm) {
-    STEP_LOCK.lock();
-    try {
-      return lockedTrainStep(trainer, batch, labels, classEmbeddings, scale, maxGradNorm);
-    } finally {
-      STEP_LOCK.unlock();
-    }
-  }
-
-  private static double lockedTrainStep(
       Trainer trainer, NDArray batch, int[] labels, NDArray classEmbeddings, float scale, double maxGradNorm) {
     NDManager manager = batch.getManager();
     float loss;

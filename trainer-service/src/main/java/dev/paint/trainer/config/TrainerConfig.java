@@ -28,8 +28,8 @@ public interface TrainerConfig {
    * this bounds how many models train in parallel. Each running task keeps one encoder and its optimizer state
    * in memory.
    *
-   * <p>NOTE: the optimizer steps of concurrent tasks take turns, because DJL's PyTorch engine allows one gradient
-   * collector per JVM. Downloads, uploads and batch preparation overlap, the steps themselves do not.
+   * <p>NOTE: the training loops of concurrent tasks take turns, because DJL's PyTorch engine allows one gradient
+   * collector per JVM. Downloads, head resolution and uploads overlap, but one process trains one encoder at a time.
    */
   @WithDefault("2")
   int maxConcurrentTasks();
