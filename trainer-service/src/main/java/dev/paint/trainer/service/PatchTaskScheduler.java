@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -92,12 +93,22 @@ public class PatchTaskScheduler {
 
   /** Queues a recorded task behind its model's earlier tasks. A task that is already queued or training is ignored. */
   public void submit(SubmittedTask task) {
-    dispatcher.execute(() -> enqueue(task));
+    post(() -> enqueue(task));
   }
 
   /** Lets the model's next parked task start, now that {@code taskId}'s promotion or failure is recorded. */
   public void taskClosed(String modelName, String taskId) {
-    dispatcher.execute(() -> dispatch(modelName));
+    post(() -> dispatch(modelName));
+  }
+
+  /** Runs {@code step} on the dispatcher thread, unless the scheduler is stopping. */
+  private void post(Runnable step) {
+    try {
+      dispatcher.execute(step);
+    } catch (RejectedExecutionException e) {
+      // The task is recorded already, so the next start resumes it from the object store.
+      LOG.debug("Patch task scheduler is stopping, so recorded tasks resume at the next start");
+    }
   }
 
   private void enqueue(SubmittedTask task) {
@@ -158,7 +169,7 @@ public class PatchTaskScheduler {
       LOG.errorf(e, "Patch task %s of model %s stopped with an error; it resumes at the next start of the trainer",
           task.taskId(), task.modelName());
     } finally {
-      dispatcher.execute(() -> trainingEnded(task));
+      post(() -> trainingEnded(task));
     }
   }
 
@@ -173,7 +184,7 @@ public class PatchTaskScheduler {
    * it again, as a test does to stand in for a restart, skips the tasks already queued or training.
    */
   public void resume() {
-    dispatcher.execute(this::resumeOrRetry);
+    post(this::resumeOrRetry);
   }
 
   private void resumeOrRetry() {
