@@ -13,6 +13,7 @@ import dev.paint.shared.event.Hyperparameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,6 +24,7 @@ import org.jboss.logging.Logger;
 public final class EncoderTrainer {
 
   private static final Logger LOG = Logger.getLogger(EncoderTrainer.class);
+  private static final ReentrantLock TRAINING_LOCK = new ReentrantLock();
 
   private EncoderTrainer() {}
 
@@ -42,6 +44,22 @@ public final class EncoderTrainer {
    * @throws TrainingDivergedException when the loss becomes NaN or infinite
    */
   public static Result train(
+      Encoder encoder, ClassificationHead head, LabeledImages images, Hyperparameters hyperparameters,
+      EpochListener listener) {
+    TRAINING_LOCK.lock();
+    try {
+      return trainAlone(encoder, head, images, hyperparameters, listener);
+    } finally {
+      TRAINING_LOCK.unlock();
+    }
+  }
+
+  /**
+   * Trains while no other thread of this JVM trains. DJL's PyTorch engine (0.36) allows one gradient collector per JVM
+   * and throws when a second one opens. Taking turns per step avoids that error, but in a test two trainings interleaved
+   * step by step diverged to a NaN loss at the second step, so trainings take turns as a whole.
+   */
+  private static Result trainAlone(
       Encoder encoder, ClassificationHead head, LabeledImages images, Hyperparameters hyperparameters,
       EpochListener listener) {
     LabeledImages data = limit(images, hyperparameters.maxTrainImages());

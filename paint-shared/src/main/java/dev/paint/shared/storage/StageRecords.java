@@ -2,8 +2,10 @@ package dev.paint.shared.storage;
 
 import dev.paint.shared.json.Json;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -75,6 +77,28 @@ public final class StageRecords {
     started.removeAll(closed);
     return List.copyOf(started);
   }
+
+  /**
+   * Lists every task that has at least one stage record, across all models, with the names of its recorded stages.
+   * A service reads it at startup to resume the tasks it recorded but did not finish.
+   */
+  public List<TaskStages> allTasks() {
+    String prefix = "tasks/";
+    Map<String, TaskStages> tasks = new TreeMap<>();
+    for (String key : store.list(prefix)) {
+      String[] parts = key.substring(prefix.length()).split("/");
+      if (parts.length != 4 || !parts[2].equals("stages") || !parts[3].endsWith(".json")) {
+        continue;
+      }
+      String stage = parts[3].substring(0, parts[3].length() - ".json".length());
+      tasks.computeIfAbsent(parts[0] + "/" + parts[1], id -> new TaskStages(parts[0], parts[1], new TreeSet<>()))
+          .stages().add(stage);
+    }
+    return List.copyOf(tasks.values());
+  }
+
+  /** The stages recorded for one task of one model. */
+  public record TaskStages(String modelName, String taskId, Set<String> stages) {}
 
   static String key(String modelName, String taskId, String stage) {
     return "tasks/" + modelName + "/" + taskId + "/stages/" + stage + ".json";

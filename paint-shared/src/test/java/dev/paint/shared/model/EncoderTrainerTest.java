@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +39,30 @@ class EncoderTrainerTest {
       assertThat(result.finalLoss()).isFinite();
       assertThat(after).isGreaterThanOrEqualTo(95.0);
       assertThat(after).isGreaterThan(before);
+    }
+  }
+
+  @Test
+  void concurrentTrainingsBothFinish() throws Exception {
+    LabeledImages train = halves(256, 1);
+    LabeledImages validation = halves(64, 2);
+    ClassificationHead head = ClassificationHead.random(2, SPEC.embeddingDim(), 3);
+    Hyperparameters hyperparameters = new Hyperparameters(1e-2, 10, 32, 0.1, 2, 1.0, 0L, 0);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Callable<Double> training = () -> {
+        try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 4)) {
+          EncoderTrainer.train(encoder, head, train, hyperparameters, null);
+          return AccuracyEvaluator.accuracy(encoder, head, validation);
+        }
+      };
+
+      List<Future<Double>> accuracies = threads.invokeAll(List.of(training, training));
+
+      assertThat(accuracies.get(0).get()).isGreaterThanOrEqualTo(95.0);
+      assertThat(accuracies.get(1).get()).isGreaterThanOrEqualTo(95.0);
+    } finally {
+      threads.shutdownNow();
     }
   }
 

@@ -17,11 +17,22 @@ public interface TrainerConfig {
   Optional<String> workDirectory();
 
   /**
-   * How long a patch task waits for the model's earlier tasks to be promoted or to fail before it starts anyway. Tasks
-   * of one model run one after the other, so each one starts from the version its predecessor promoted.
+   * How long a parked patch task waits for the model's earlier tasks to be promoted or to fail before it starts anyway.
+   * Tasks of one model run one after the other, so each one starts from the version its predecessor promoted.
    */
   @WithDefault("PT2H")
   Duration predecessorTimeout();
+
+  /**
+   * Patch tasks that fine-tune at the same time, each on its own worker thread. Tasks of one model never overlap, so
+   * this bounds how many models train in parallel. Each running task keeps one encoder and its optimizer state
+   * in memory.
+   *
+   * <p>NOTE: the training loops of concurrent tasks take turns, because DJL's PyTorch engine allows one gradient
+   * collector per JVM. Downloads, head resolution and uploads overlap, but one process trains one encoder at a time.
+   */
+  @WithDefault("2")
+  int maxConcurrentTasks();
 
   /** Fine-tuning defaults. */
   Defaults defaults();

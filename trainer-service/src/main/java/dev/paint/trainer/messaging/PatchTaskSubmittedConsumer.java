@@ -6,11 +6,14 @@ import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.event.PatchTaskSubmitted;
 import dev.paint.shared.messaging.CloudEvents;
 import dev.paint.shared.storage.StageRecords;
-import dev.paint.trainer.service.FineTuningService;
-import dev.paint.trainer.service.SequentialPatching;
+import dev.paint.trainer.domain.SubmittedTask;
+import dev.paint.trainer.domain.TrainerStages;
+import dev.paint.trainer.service.PatchTaskScheduler;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,22 +21,23 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes patch tasks and fine-tunes the deployed encoder on each. A task that cannot be trained is reported on the
- * failure topic and acknowledged, so one bad task never blocks the next one.
+ * Consumes patch tasks: validates each one, records it in the object store and hands it to the
+ * {@link PatchTaskScheduler}, which fine-tunes it on a worker thread. The record is acknowledged as soon as the task is
+ * recorded, because the trainer resumes recorded tasks after a restart. So fine-tuning, however long, never blocks the
+ * consumer, and a model waiting for a promotion never delays another model's tasks. A task that cannot be
+ * accepted is reported on the failure topic and acknowledged.
  */
 @ApplicationScoped
 public class PatchTaskSubmittedConsumer {
 
   public static final String CHANNEL = "patch-task-submitted";
-  static final String SUBMITTED_STAGE = "submitted";
   private static final Logger LOG = Logger.getLogger(PatchTaskSubmittedConsumer.class);
 
-  @Inject FineTuningService fineTuning;
   @Inject TrainerEventPublisher publisher;
   @Inject StageRecords stages;
-  @Inject SequentialPatching sequence;
+  @Inject PatchTaskScheduler scheduler;
 
-  /** Blocking because fine-tuning takes minutes; the record is acknowledged only once the result is published. */
+  /** Blocking because recording the task writes to the object store. It returns without waiting for fine-tuning. */
   @Incoming(CHANNEL)
   @Blocking
   public CompletionStage<Void> consume(Message<String> message) {
@@ -52,37 +56,59 @@ public class PatchTaskSubmittedConsumer {
     LOG.infof("Received patch task %s for model %s (task %s, dataset %s) from %s", task.taskId(), task.modelName(),
         task.task(), task.dataset(), origin);
     try {
-      publisher.fineTuned(fineTuneOnce(task));
+      accept(task, offset(message));
     } catch (InvalidEventException e) {
       LOG.errorf("Rejected patch task %s: %s", task.taskId(), e.getMessage());
       publisher.failed(task.taskId(), task.modelName(), e.getMessage());
-    } catch (RuntimeException | LinkageError e) {
-      // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
-      LOG.errorf(e, "Fine-tuning failed for patch task %s of model %s", task.taskId(), task.modelName());
-      publisher.failed(task.taskId(), task.modelName(), "Fine-tuning failed: " + e.getMessage());
     }
     return message.ack();
   }
 
   /**
-   * Fine-tunes a task the first time it is seen; a redelivery gets the stored result again. A task id that comes back
-   * with different content is rejected, since its id already names other work.
+   * Records a task the first time it is seen and schedules it. A task id that comes back with different content is
+   * rejected, since its id already names other work.
    */
-  private EncoderFineTuned fineTuneOnce(PatchTaskSubmitted task) {
-    Optional<PatchTaskSubmitted> earlier =
-        stages.find(task.modelName(), task.taskId(), SUBMITTED_STAGE, PatchTaskSubmitted.class);
-    if (earlier.isPresent() && !earlier.get().sameContent(task)) {
+  private void accept(PatchTaskSubmitted task, long offset) {
+    Optional<SubmittedTask> earlier =
+        stages.find(task.modelName(), task.taskId(), TrainerStages.SUBMITTED, SubmittedTask.class);
+    if (earlier.isPresent() && !earlier.get().task().sameContent(task)) {
       throw new InvalidEventException("Task id " + task.taskId() + " was already submitted with different content;"
           + " submit new work under a new task id");
     }
-    if (earlier.isEmpty()) {
-      stages.save(task.modelName(), task.taskId(), SUBMITTED_STAGE, task);
+    if (earlier.isPresent()) {
+      acceptAgain(earlier.get());
+      return;
     }
 
-    return stages.once(task.modelName(), task.taskId(), SequentialPatching.STARTED_STAGE, EncoderFineTuned.class,
-        () -> {
-          sequence.awaitPredecessors(task);
-          return fineTuning.fineTune(task);
-        });
+    SubmittedTask recorded = new SubmittedTask(task, Instant.now(), offset);
+    stages.save(task.modelName(), task.taskId(), TrainerStages.SUBMITTED, recorded);
+    scheduler.submit(recorded);
+  }
+
+  /**
+   * Handles a task delivered again: a fine-tuned task gets its stored result published again, a task still parked or
+   * training is left to the scheduler, and a task that failed stays failed.
+   */
+  private void acceptAgain(SubmittedTask recorded) {
+    PatchTaskSubmitted task = recorded.task();
+    Optional<EncoderFineTuned> result =
+        stages.find(task.modelName(), task.taskId(), TrainerStages.FINE_TUNED, EncoderFineTuned.class);
+    if (result.isPresent()) {
+      LOG.infof("Patch task %s of model %s was fine-tuned before; publishing the stored result again", task.taskId(),
+          task.modelName());
+      publisher.fineTuned(result.get());
+      return;
+    }
+    if (stages.find(task.modelName(), task.taskId(), TrainerStages.CLOSED, Object.class).isPresent()) {
+      LOG.infof("Patch task %s of model %s failed before; ignoring the repeated submission", task.taskId(),
+          task.modelName());
+      return;
+    }
+    scheduler.submit(recorded);
+  }
+
+  private static long offset(Message<String> message) {
+    return message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+        .orElse(-1L);
   }
 }

@@ -6,7 +6,8 @@ import dev.paint.shared.event.PatchTaskFailed;
 import dev.paint.shared.json.Json;
 import dev.paint.shared.messaging.CloudEvents;
 import dev.paint.shared.storage.StageRecords;
-import dev.paint.trainer.service.SequentialPatching;
+import dev.paint.trainer.domain.TrainerStages;
+import dev.paint.trainer.service.PatchTaskScheduler;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Records the end of each patch task, promoted or failed, so that the model's next task may start. Reads both
+ * Records the end of each patch task, promoted or failed, and lets the model's next parked task start. Reads both
  * {@code paint.model.promoted} and {@code paint.patch-task.failed} on one channel.
  */
 @ApplicationScoped
@@ -28,6 +29,7 @@ public class TaskOutcomeConsumer {
   private static final Logger LOG = Logger.getLogger(TaskOutcomeConsumer.class);
 
   @Inject StageRecords stages;
+  @Inject PatchTaskScheduler scheduler;
 
   @Incoming(CHANNEL)
   @Blocking
@@ -52,7 +54,8 @@ public class TaskOutcomeConsumer {
     if (modelName == null || taskId == null) {
       return;
     }
-    stages.save(modelName, taskId, SequentialPatching.CLOSED_STAGE, outcome);
+    stages.save(modelName, taskId, TrainerStages.CLOSED, outcome);
     LOG.debugf("Patch task %s of model %s is closed", taskId, modelName);
+    scheduler.taskClosed(modelName, taskId);
   }
 }

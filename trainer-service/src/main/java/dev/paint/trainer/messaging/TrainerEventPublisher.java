@@ -33,10 +33,12 @@ public class TrainerEventPublisher {
             event));
   }
 
-  public void failed(String taskId, String modelName, String reason) {
+  /** Publishes a training failure and returns the published event. */
+  public PatchTaskFailed failed(String taskId, String modelName, String reason) {
     PatchTaskFailed event = new PatchTaskFailed(taskId, modelName, "training", reason, Instant.now());
     String key = modelName == null ? "unknown" : modelName;
     String id = (taskId == null ? "unknown-" + System.nanoTime() : taskId) + ":training-failed";
     failed.sendMessageAndAwait(CloudEvents.outgoing(SERVICE, EventTypes.PATCH_TASK_FAILED, key, id, event));
+    return event;
   }
 }

@@ -1,6 +1,7 @@
 package dev.paint.trainer.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.djl.Device;
 import dev.paint.shared.checkpoint.SafetensorsFile;
@@ -22,10 +23,16 @@ import dev.paint.shared.model.ClassificationHead;
 import dev.paint.shared.model.Encoder;
 import dev.paint.shared.model.EncoderSpec;
 import dev.paint.shared.storage.CheckpointStore;
+import dev.paint.shared.storage.ObjectStore;
+import dev.paint.shared.storage.StageRecords;
 import dev.paint.testing.KafkaEvents;
+import dev.paint.trainer.domain.SubmittedTask;
+import dev.paint.trainer.domain.TrainerStages;
+import dev.paint.trainer.service.PatchTaskScheduler;
 import dev.paint.testing.LocalStackResource;
 import dev.paint.testing.SyntheticImages;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -39,6 +46,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +58,15 @@ class PatchTaskSubmittedConsumerTest {
 
   private static final EncoderSpec SPEC = new EncoderSpec(1, 8, List.of(4), List.of(), 8, 10.0);
   private static final List<String> CLASSES = List.of("top", "bottom");
+  /** Enough passes over 200 images to train for longer than the test profile's max.poll.interval.ms of 5 s. */
+  private static final int LONG_EPOCHS = 600;
 
   @Inject CheckpointStore checkpoints;
   @Inject DatasetStore datasets;
+  @Inject StageRecords stages;
+  @Inject ObjectStore store;
+  @Inject PatchTaskScheduler scheduler;
+  @Inject @Identifier(RebalanceCounter.NAME) RebalanceCounter rebalances;
   @TempDir Path directory;
 
   private String modelName;
@@ -66,17 +80,22 @@ class PatchTaskSubmittedConsumerTest {
           SyntheticImages.halves(40, 2, false), SyntheticImages.halves(40, 3, false));
       datasets.upload(halves, Map.of());
     }
-    Path encoderFile = directory.resolve("encoder.safetensors");
+    baseEncoder = deploy(modelName);
+  }
+
+  /** Registers version 1 of {@code name} with the registry stand-in and returns its encoder. */
+  private CheckpointRef deploy(String name) throws Exception {
+    Path encoderFile = directory.resolve(name + "-encoder.safetensors");
     try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 7)) {
       encoder.save(encoderFile, Map.of());
     }
-    baseEncoder = checkpoints.upload("models/" + modelName + "/imports/base/encoder.safetensors", encoderFile);
-    Path headFile = directory.resolve("head.safetensors");
+    CheckpointRef encoder = checkpoints.upload("models/" + name + "/imports/base/encoder.safetensors", encoderFile);
+    Path headFile = directory.resolve(name + "-head.safetensors");
     ClassificationHead.random(2, SPEC.embeddingDim(), 1).save(headFile, Map.of());
-    CheckpointRef head = checkpoints.upload("models/" + modelName + "/heads/supported.safetensors", headFile);
+    CheckpointRef head = checkpoints.upload("models/" + name + "/heads/supported.safetensors", headFile);
     TaskHead supported = new TaskHead("supported", "halves", CLASSES, head, TaskRole.SUPPORTED);
-    RegistryStandIn.DEPLOYED.put(modelName,
-        new DeployedModel(modelName, 1, baseEncoder, SPEC, List.of(supported), 1, baseEncoder));
+    RegistryStandIn.DEPLOYED.put(name, new DeployedModel(name, 1, encoder, SPEC, List.of(supported), 1, encoder));
+    return encoder;
   }
 
   @Test
@@ -120,16 +139,113 @@ class PatchTaskSubmittedConsumerTest {
     submit(task(second, "halves", CLASSES));
     List<ConsumerRecord<String, String>> meanwhile =
         KafkaEvents.readAll(bootstrap, Topics.ENCODER_FINE_TUNED, Duration.ofSeconds(6));
-    DeployedModel version1 = RegistryStandIn.DEPLOYED.get(modelName);
-    RegistryStandIn.DEPLOYED.put(modelName, new DeployedModel(modelName, 2, version1.encoder(),
-        version1.architecture(), version1.tasks(), 1, version1.rootEncoder()));
-    KafkaEvents.publish(bootstrap, Topics.MODEL_PROMOTED, modelName, EventTypes.MODEL_PROMOTED,
-        new ModelPromoted(modelName, 2, 1, first, 0.5, version1.encoder(), version1.tasks(), Map.of(), "patch",
-            Instant.now()));
+    promote(modelName, first);
     EncoderFineTuned result = awaitEvent(Topics.ENCODER_FINE_TUNED, second, EncoderFineTuned.class);
 
     assertThat(meanwhile).noneMatch(r -> r.value().contains(second));
     assertThat(result.base().version()).isEqualTo(2);
+  }
+
+  @Test
+  void otherModelTrainsWhileModelWaits() throws Exception {
+    String bootstrap = LocalStackResource.broker().bootstrapServers();
+    String otherModel = modelName + "-other";
+    deploy(otherModel);
+    String first = "train-first-" + UUID.randomUUID();
+    String second = "train-second-" + UUID.randomUUID();
+    String other = "train-other-" + UUID.randomUUID();
+    submit(task(first, "halves", CLASSES));
+    awaitEvent(Topics.ENCODER_FINE_TUNED, first, EncoderFineTuned.class);
+
+    submit(task(second, "halves", CLASSES));
+    submit(otherTask(other, otherModel));
+    EncoderFineTuned otherResult = awaitEvent(Topics.ENCODER_FINE_TUNED, other, EncoderFineTuned.class);
+    List<ConsumerRecord<String, String>> meanwhile =
+        KafkaEvents.readAll(bootstrap, Topics.ENCODER_FINE_TUNED, Duration.ofSeconds(3));
+    promote(modelName, first);
+    EncoderFineTuned secondResult = awaitEvent(Topics.ENCODER_FINE_TUNED, second, EncoderFineTuned.class);
+
+    assertThat(otherResult.task().modelName()).isEqualTo(otherModel);
+    assertThat(otherResult.base().version()).isEqualTo(1);
+    assertThat(meanwhile).noneMatch(r -> r.value().contains(second));
+    assertThat(secondResult.base().version()).isEqualTo(2);
+  }
+
+  @Test
+  void recordedTaskResumesAfterRestart() throws Exception {
+    String bootstrap = LocalStackResource.broker().bootstrapServers();
+    String trained = "train-before-restart-" + UUID.randomUUID();
+    String recorded = "train-recorded-" + UUID.randomUUID();
+    submit(task(trained, "halves", CLASSES));
+    EncoderFineTuned trainedResult = awaitEvent(Topics.ENCODER_FINE_TUNED, trained, EncoderFineTuned.class);
+    // The state a crash leaves behind right after the consumer recorded a task and acknowledged its record.
+    stages.save(modelName, recorded, TrainerStages.SUBMITTED,
+        new SubmittedTask(task(recorded, "halves", CLASSES), Instant.now(), -1));
+
+    scheduler.resume();
+    List<ConsumerRecord<String, String>> meanwhile =
+        KafkaEvents.readAll(bootstrap, Topics.ENCODER_FINE_TUNED, Duration.ofSeconds(6));
+    promote(modelName, trained);
+    EncoderFineTuned recordedResult = awaitEvent(Topics.ENCODER_FINE_TUNED, recorded, EncoderFineTuned.class);
+    List<ConsumerRecord<String, String>> all =
+        KafkaEvents.readAll(bootstrap, Topics.ENCODER_FINE_TUNED, Duration.ofSeconds(3));
+
+    assertThat(meanwhile).noneMatch(r -> r.value().contains(recorded));
+    assertThat(recordedResult.base().version()).isEqualTo(2);
+    assertThat(all).filteredOn(r -> r.value().contains(trained)).hasSize(1);
+    assertThat(stages.find(modelName, trained, TrainerStages.FINE_TUNED, EncoderFineTuned.class)).contains(
+        trainedResult);
+  }
+
+  @Test
+  void unpublishedResultIsPublishedOnResume() throws Exception {
+    String bootstrap = LocalStackResource.broker().bootstrapServers();
+    String taskId = "train-unpublished-" + UUID.randomUUID();
+    submit(task(taskId, "halves", CLASSES));
+    EncoderFineTuned first = awaitEvent(Topics.ENCODER_FINE_TUNED, taskId, EncoderFineTuned.class);
+    // The state a crash leaves behind between storing the result and the broker's acknowledgement of its event.
+    store.delete("tasks/" + modelName + "/" + taskId + "/stages/" + TrainerStages.PUBLISHED + ".json");
+
+    scheduler.resume();
+    AtomicInteger matches = new AtomicInteger();
+    List<ConsumerRecord<String, String>> records = KafkaEvents.awaitRecord(bootstrap, Topics.ENCODER_FINE_TUNED,
+        r -> r.value().contains(taskId) && matches.incrementAndGet() == 2, Duration.ofSeconds(60));
+
+    List<EncoderFineTuned> results = records.stream().filter(r -> r.value().contains(taskId))
+        .map(r -> Json.read(r.value(), EncoderFineTuned.class)).toList();
+    assertThat(results).hasSize(2);
+    assertThat(results.get(1)).isEqualTo(first);
+  }
+
+  @Test
+  void longTrainingCausesNoRebalance() throws Exception {
+    String bootstrap = LocalStackResource.broker().bootstrapServers();
+    String taskId = "train-long-" + UUID.randomUUID();
+    int assignmentsBefore = rebalances.assignments.get();
+    int revocationsBefore = rebalances.revocations.get();
+    Hyperparameters slow = new Hyperparameters(1e-3, LONG_EPOCHS, 64, null, 1, null, null, null);
+
+    String otherModel = modelName + "-other";
+    deploy(otherModel);
+    String other = "train-other-" + UUID.randomUUID();
+
+    submit(new PatchTaskSubmitted(taskId, modelName, "patch", "halves", CLASSES, null, slow, null, null));
+    await().atMost(Duration.ofSeconds(60)).until(() -> isRecorded(modelName, taskId, TrainerStages.SUBMITTED));
+    submit(otherTask(other, otherModel));
+    await().atMost(Duration.ofSeconds(60)).until(() -> isRecorded(otherModel, other, TrainerStages.SUBMITTED));
+    boolean longTaskFinishedFirst = isRecorded(modelName, taskId, TrainerStages.FINE_TUNED);
+    EncoderFineTuned result = KafkaEvents.awaitRecord(bootstrap, Topics.ENCODER_FINE_TUNED,
+            r -> r.value().contains(taskId), Duration.ofMinutes(4)).stream()
+        .filter(r -> r.value().contains(taskId)).map(r -> Json.read(r.value(), EncoderFineTuned.class))
+        .findFirst().orElseThrow();
+    List<ConsumerRecord<String, String>> all =
+        KafkaEvents.readAll(bootstrap, Topics.ENCODER_FINE_TUNED, Duration.ofSeconds(3));
+
+    assertThat(result.training().durationMillis()).isGreaterThan(maxPollIntervalMillis());
+    assertThat(all).filteredOn(r -> r.value().contains(taskId)).hasSize(1);
+    assertThat(longTaskFinishedFirst).as("long task fine-tuned before the next record was consumed").isFalse();
+    assertThat(rebalances.assignments.get()).isEqualTo(assignmentsBefore);
+    assertThat(rebalances.revocations.get()).isEqualTo(revocationsBefore);
   }
 
   @Test
@@ -215,6 +331,30 @@ class PatchTaskSubmittedConsumerTest {
   private PatchTaskSubmitted task(String taskId, String dataset, List<String> classes) {
     Hyperparameters hyperparameters = new Hyperparameters(1e-2, 2, 64, null, 1, null, null, null);
     return new PatchTaskSubmitted(taskId, modelName, "patch", dataset, classes, null, hyperparameters, null, null);
+  }
+
+  private PatchTaskSubmitted otherTask(String taskId, String otherModel) {
+    Hyperparameters hyperparameters = new Hyperparameters(1e-2, 2, 64, null, 1, null, null, null);
+    return new PatchTaskSubmitted(taskId, otherModel, "patch", "halves", CLASSES, null, hyperparameters, null, null);
+  }
+
+  /** Deploys version 2 of {@code model} in the registry stand-in and publishes its promotion for {@code taskId}. */
+  private void promote(String model, String taskId) {
+    DeployedModel version1 = RegistryStandIn.DEPLOYED.get(model);
+    RegistryStandIn.DEPLOYED.put(model, new DeployedModel(model, 2, version1.encoder(), version1.architecture(),
+        version1.tasks(), 1, version1.rootEncoder()));
+    KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.MODEL_PROMOTED, model,
+        EventTypes.MODEL_PROMOTED, new ModelPromoted(model, 2, 1, taskId, 0.5, version1.encoder(), version1.tasks(),
+            Map.of(), "patch", Instant.now()));
+  }
+
+  private boolean isRecorded(String model, String taskId, String stage) {
+    return stages.find(model, taskId, stage, Object.class).isPresent();
+  }
+
+  private static long maxPollIntervalMillis() {
+    return ConfigProvider.getConfig().getValue(
+        "mp.messaging.incoming." + PatchTaskSubmittedConsumer.CHANNEL + ".max.poll.interval.ms", Long.class);
   }
 
   private void submit(PatchTaskSubmitted task) {
