@@ -53,6 +53,12 @@ public class ModelResource {
   /** Name of the security scheme in the OpenAPI document. */
   static final String API_TOKEN = "apiToken";
 
+  /** Names of the error responses in the OpenAPI document's components (see package-info.java). */
+  static final String INVALID = "InvalidRequest";
+  static final String UNAUTHORIZED = "Unauthorized";
+  static final String NOT_FOUND = "NotFound";
+  static final String CONFLICT = "Conflict";
+
   private static final String JSON = MediaType.APPLICATION_JSON;
 
   private final ModelRegistry registry;
@@ -82,10 +88,8 @@ public class ModelResource {
   @APIResponse(responseCode = "200", description = "The versions, oldest first",
       content = @Content(mediaType = JSON,
           schema = @Schema(type = SchemaType.ARRAY, implementation = ModelVersion.class)))
-  @APIResponse(responseCode = "400", description = "Invalid model name", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "404", description = "Model not registered", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "404", ref = NOT_FOUND)
   public List<ModelVersion> versions(@PathParam("name") String name) {
     List<ModelVersion> versions = registry.versions(validName(name));
     if (versions.isEmpty()) {
@@ -99,10 +103,8 @@ public class ModelResource {
   @Operation(summary = "Get a version", description = "One version with its lineage and per-task accuracies")
   @APIResponse(responseCode = "200", description = "The version",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = ModelVersion.class)))
-  @APIResponse(responseCode = "400", description = "Invalid model name", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "404", description = "Model or version not found", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "404", ref = NOT_FOUND)
   public ModelVersion version(@PathParam("name") String name, @PathParam("version") int version) {
     return registry.version(validName(name), version).orElseThrow(() -> new RegistryNotFoundException(
         "Model '" + name + "' has no version " + version + ": GET /models/" + name + "/versions lists the stored"
@@ -116,10 +118,8 @@ public class ModelResource {
       description = "The version the deployed alias points at, with its root version, as the trainer reads it")
   @APIResponse(responseCode = "200", description = "The deployed version",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = DeployedModel.class)))
-  @APIResponse(responseCode = "400", description = "Invalid model name", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "404", description = "Model has no deployed version",
-      content = @Content(mediaType = JSON, schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "404", ref = NOT_FOUND)
   public DeployedModel deployed(@PathParam("name") String name) {
     return promotions.deployed(name);
   }
@@ -131,10 +131,8 @@ public class ModelResource {
   @APIResponse(responseCode = "200", description = "The alias changes",
       content = @Content(mediaType = JSON,
           schema = @Schema(type = SchemaType.ARRAY, implementation = AliasChange.class)))
-  @APIResponse(responseCode = "400", description = "Invalid model name", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "404", description = "Model not registered", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "404", ref = NOT_FOUND)
   public List<AliasChange> history(@PathParam("name") String name) {
     List<AliasChange> history = registry.history(validName(name));
     if (history.isEmpty() && registry.versions(name).isEmpty()) {
@@ -150,10 +148,8 @@ public class ModelResource {
       description = "Per task, the validation and test accuracy of both versions and the difference to - from")
   @APIResponse(responseCode = "200", description = "The comparison",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = VersionComparison.class)))
-  @APIResponse(responseCode = "400", description = "Invalid model name, or from or to missing or below 1",
-      content = @Content(mediaType = JSON, schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "404", description = "Model or version not found", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "404", ref = NOT_FOUND)
   public VersionComparison compare(
       @PathParam("name") String name, @QueryParam("from") Integer from, @QueryParam("to") Integer to) {
     validName(name);
@@ -171,10 +167,8 @@ public class ModelResource {
   @SecurityRequirement(name = API_TOKEN)
   @APIResponse(responseCode = "201", description = "The new version; Location names it",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = ModelVersion.class)))
-  @APIResponse(responseCode = "400", description = "Invalid body, or a checkpoint is missing or has another SHA-256",
-      content = @Content(mediaType = JSON, schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "401", description = "Missing or invalid API token", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "401", ref = UNAUTHORIZED)
   public RestResponse<ModelVersion> register(
       @PathParam("name") String name, RegisterModelVersion request, @Context UriInfo uri) {
     ModelVersion version = promotions.registerImported(validName(name), request);
@@ -193,14 +187,10 @@ public class ModelResource {
   @SecurityRequirement(name = API_TOKEN)
   @APIResponse(responseCode = "200", description = "The recorded alias change",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = AliasChange.class)))
-  @APIResponse(responseCode = "400", description = "Invalid model name or body", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "401", description = "Missing or invalid API token", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "404", description = "Model or version not found", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "409", description = "Another version is deployed, or the version is not newer",
-      content = @Content(mediaType = JSON, schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "401", ref = UNAUTHORIZED)
+  @APIResponse(responseCode = "404", ref = NOT_FOUND)
+  @APIResponse(responseCode = "409", ref = CONFLICT)
   public AliasChange promote(@PathParam("name") String name, PromotionRequest request) {
     validName(name);
     if (request == null || request.version() == null || request.expectedDeployedVersion() == null) {
@@ -219,14 +209,10 @@ public class ModelResource {
   @SecurityRequirement(name = API_TOKEN)
   @APIResponse(responseCode = "200", description = "The recorded alias change",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = AliasChange.class)))
-  @APIResponse(responseCode = "400", description = "Invalid model name or body", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "401", description = "Missing or invalid API token", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "404", description = "Model or version not found", content = @Content(mediaType = JSON,
-      schema = @Schema(implementation = ErrorResponse.class)))
-  @APIResponse(responseCode = "409", description = "The version is not older than the deployed one",
-      content = @Content(mediaType = JSON, schema = @Schema(implementation = ErrorResponse.class)))
+  @APIResponse(responseCode = "400", ref = INVALID)
+  @APIResponse(responseCode = "401", ref = UNAUTHORIZED)
+  @APIResponse(responseCode = "404", ref = NOT_FOUND)
+  @APIResponse(responseCode = "409", ref = CONFLICT)
   public AliasChange rollback(@PathParam("name") String name, RollbackRequest request) {
     validName(name);
     if (request == null || request.version() == null) {

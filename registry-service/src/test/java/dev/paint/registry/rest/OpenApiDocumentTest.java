@@ -44,7 +44,8 @@ class OpenApiDocumentTest {
     for (String path : MUTATING_PATHS) {
       String operation = "paths.'" + path + "'.post";
       Assertions.assertThat(document.getList(operation + ".security.apiToken")).as(path).isNotNull();
-      Assertions.assertThat(document.getMap(operation + ".responses")).as(path).containsKey("401");
+      Assertions.assertThat(document.getString(operation + ".responses.'401'.'$ref'")).as(path)
+          .isEqualTo("#/components/responses/Unauthorized");
     }
   }
 
@@ -72,7 +73,9 @@ class OpenApiDocumentTest {
         .then().statusCode(200)
         .body("paths.'/models/{name}/compare'.get.responses.'200'.content.'application/json'.schema.'$ref'",
             equalTo("#/components/schemas/VersionComparison"))
-        .body("components.schemas.TaskComparison", notNullValue());
+        .body("components.schemas.TaskComparison", notNullValue())
+        .body("components.responses.NotFound.content.'application/json'.schema.'$ref'",
+            equalTo("#/components/schemas/ErrorResponse"));
   }
 
   private static JsonPath openApi() {
