@@ -34,10 +34,13 @@ public final class AliasHistoryClient {
       Instant changedAt) {}
 
   private final URI baseUri;
+  private final String apiToken;
   private final HttpClient http;
 
-  public AliasHistoryClient(URI baseUri) {
+  /** @param apiToken the registry's API token, sent when not null; reads need it only if the registry requires it */
+  public AliasHistoryClient(URI baseUri, String apiToken) {
     this.baseUri = baseUri;
+    this.apiToken = apiToken;
     this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
   }
 
@@ -49,7 +52,11 @@ public final class AliasHistoryClient {
    */
   public List<AliasChange> history(String modelName) throws InterruptedException {
     URI uri = baseUri.resolve("/models/" + modelName + "/history");
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET();
+    if (apiToken != null) {
+      builder.header("Authorization", "Bearer " + apiToken);
+    }
+    HttpRequest request = builder.build();
 
     HttpResponse<String> response;
     try {

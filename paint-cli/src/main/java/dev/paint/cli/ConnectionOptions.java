@@ -23,6 +23,7 @@ public final class ConnectionOptions {
   public static final String SECRET_KEY_FILE = "--secret-key-file";
   public static final String BUCKET = "--bucket";
   public static final String REGISTRY_URL = "--registry-url";
+  public static final String REGISTRY_TOKEN_FILE = "--registry-token-file";
 
   public static final String BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS";
   public static final String ENDPOINT_ENV = "PAINT_OBJECT_STORE_ENDPOINT";
@@ -30,6 +31,7 @@ public final class ConnectionOptions {
   public static final String SECRET_KEY_ENV = "PAINT_OBJECT_STORE_SECRET_KEY";
   public static final String BUCKET_ENV = "PAINT_OBJECT_STORE_BUCKET";
   public static final String REGISTRY_URL_ENV = "PAINT_REGISTRY_URL";
+  public static final String REGISTRY_TOKEN_ENV = "PAINT_REGISTRY_API_TOKEN";
 
   /** The bucket the services use when PAINT_OBJECT_STORE_BUCKET is not set. */
   public static final String DEFAULT_BUCKET = "paint";
@@ -48,7 +50,9 @@ public final class ConnectionOptions {
       OptionSpec.value(BUCKET, "NAME", "bucket of datasets and checkpoints (default: $" + BUCKET_ENV + ", else "
           + DEFAULT_BUCKET + ")"),
       OptionSpec.value(REGISTRY_URL, "URL", "registry-service base URL (default: $" + REGISTRY_URL_ENV + ", else "
-          + DEFAULT_REGISTRY_URL + ")"));
+          + DEFAULT_REGISTRY_URL + ")"),
+      OptionSpec.value(REGISTRY_TOKEN_FILE, "FILE", "file that contains the registry's API token, which registering a"
+          + " model requires (default: the token in $" + REGISTRY_TOKEN_ENV + ")"));
 
   private final ParsedOptions options;
   private final Map<String, String> environment;
@@ -82,10 +86,24 @@ public final class ConnectionOptions {
     return URI.create(httpUrl(REGISTRY_URL, REGISTRY_URL_ENV, url == null ? DEFAULT_REGISTRY_URL : url));
   }
 
+  /**
+   * Returns the registry's API token from {@value #REGISTRY_TOKEN_FILE} when given, else from
+   * {@value #REGISTRY_TOKEN_ENV}, or null when neither is set. Like the secret key, it is never taken from the command
+   * line.
+   */
+  public String registryApiToken() {
+    String file = options.value(REGISTRY_TOKEN_FILE);
+    if (file != null) {
+      return readSecretFile(REGISTRY_TOKEN_FILE, Path.of(file), "the registry's API token");
+    }
+    String token = environment.get(REGISTRY_TOKEN_ENV);
+    return token == null || token.isBlank() ? null : token.strip();
+  }
+
   private String secretKey() {
     String file = options.value(SECRET_KEY_FILE);
     if (file != null) {
-      return readSecretKeyFile(Path.of(file));
+      return readSecretFile(SECRET_KEY_FILE, Path.of(file), "the object store secret key");
     }
     String key = environment.get(SECRET_KEY_ENV);
     if (key == null || key.isBlank()) {
@@ -95,20 +113,19 @@ public final class ConnectionOptions {
     return key;
   }
 
-  /** Reads the key without its trailing line break, which editors and {@code echo} add. */
-  private static String readSecretKeyFile(Path file) {
-    String key;
+  /** Reads a secret without its trailing line break, which editors and {@code echo} add. */
+  private static String readSecretFile(String option, Path file, String secret) {
+    String value;
     try {
-      key = Files.readString(file, StandardCharsets.UTF_8).strip();
+      value = Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      throw new UsageException("Cannot read the secret key file " + file + " given with " + SECRET_KEY_FILE + " ("
-          + e.getClass().getSimpleName() + "): give a readable file that contains the key", e);
+      throw new UsageException("Cannot read the file " + file + " given with " + option + " ("
+          + e.getClass().getSimpleName() + "): give a readable file that contains " + secret, e);
     }
-    if (key.isEmpty()) {
-      throw new UsageException("Secret key file " + file + " given with " + SECRET_KEY_FILE + " is empty: write the"
-          + " object store secret key into it");
+    if (value.isEmpty()) {
+      throw new UsageException("File " + file + " given with " + option + " is empty: write " + secret + " into it");
     }
-    return key;
+    return value;
   }
 
   private String require(String option, String variable, String meaning) {

@@ -116,7 +116,7 @@ public final class RegisterModelCommand implements Command {
     out.printf("Uploaded encoder to s3://%s/%s (SHA-256 %s)%n", store.bucket(), encoder.key(), encoder.sha256());
     List<TaskHead> tasks = uploadHeads(heads, checkpoints, out);
 
-    RegistryClient registry = new RegistryClient(registryUrl);
+    RegistryClient registry = new RegistryClient(registryUrl, connections.registryApiToken());
     int version = registry.register(request.model(),
         new RegistryClient.RegisterModelVersion(encoder, spec, tasks, Map.of(), request.promote()));
     DeployedModel deployed = registry.deployed(request.model());

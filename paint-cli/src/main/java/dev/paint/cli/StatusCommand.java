@@ -49,11 +49,12 @@ public final class StatusCommand implements Command {
       throws InterruptedException {
     options.required(MODEL, "the registered model, such as " + MODEL + " my-classifier");
     String model = options.validate(MODEL, name -> EventValidation.requireId(name, "model name"));
-    URI registryUrl = new ConnectionOptions(options, environment).registryUrl();
+    ConnectionOptions connections = new ConnectionOptions(options, environment);
+    URI registryUrl = connections.registryUrl();
 
     // History first, because for an unknown model its error message explains how to register one.
-    List<AliasChange> history = new AliasHistoryClient(registryUrl).history(model);
-    DeployedModel deployed = new RegistryClient(registryUrl).deployed(model);
+    List<AliasChange> history = new AliasHistoryClient(registryUrl, connections.registryApiToken()).history(model);
+    DeployedModel deployed = new RegistryClient(registryUrl, connections.registryApiToken()).deployed(model);
 
     printDeployed(deployed, out);
     out.println();

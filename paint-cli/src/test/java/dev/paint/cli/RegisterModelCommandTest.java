@@ -47,6 +47,7 @@ class RegisterModelCommandTest {
   /** A small encoder for 8x8 grayscale images with 16-dimensional embeddings, quick to build on a CPU. */
   private static final EncoderSpec SPEC = new EncoderSpec(1, 8, List.of(4), List.of(), 16, 10.0);
   private static final List<String> CLASSES = List.of("a", "b", "c");
+  private static final String REGISTRY_TOKEN = "cli-test-registry-token-0123456789";
 
   @TempDir
   static Path files;
@@ -83,11 +84,37 @@ class RegisterModelCommandTest {
     environment = new HashMap<>(TestStack.objectStoreEnvironment(bucket));
     environment.put(ConnectionOptions.REGISTRY_URL_ENV,
         "http://127.0.0.1:" + registry.getAddress().getPort());
+    environment.put(ConnectionOptions.REGISTRY_TOKEN_ENV, REGISTRY_TOKEN);
   }
 
   @AfterEach
   void stopRegistry() {
     registry.stop(0);
+  }
+
+  @Test
+  void registrationWithoutTokenFails() {
+    Path head = writeHead("head.safetensors", CLASSES.size(), SPEC.embeddingDim());
+    environment.remove(ConnectionOptions.REGISTRY_TOKEN_ENV);
+
+    CliResult result = register("--head", "letters=letters=" + head);
+
+    assertThat(result.status()).isEqualTo(PaintCli.EXIT_FAILED);
+    assertThat(result.err()).contains("returned status 401", "Missing API token", "PAINT_REGISTRY_API_TOKEN");
+    assertThat(registryRequests).containsExactly("POST /models/letters-model/versions");
+  }
+
+  @Test
+  void registrationWithTokenFileSendsToken() throws IOException {
+    Path head = writeHead("head.safetensors", CLASSES.size(), SPEC.embeddingDim());
+    Path tokenFile = files.resolve("registry-token");
+    Files.writeString(tokenFile, REGISTRY_TOKEN + "\n");
+    environment.remove(ConnectionOptions.REGISTRY_TOKEN_ENV);
+
+    CliResult result = register("--head", "letters=letters=" + head, "--registry-token-file", tokenFile.toString());
+
+    assertThat(result.status()).as(result.err()).isEqualTo(PaintCli.EXIT_OK);
+    assertThat(registryRequests).contains("POST /models/letters-model/versions");
   }
 
   @Test
@@ -214,13 +241,20 @@ class RegisterModelCommandTest {
     return new LabeledImages(1, 8, 8, new byte[count * 64], labels);
   }
 
-  /** Records the request; POST returns version 1, GET deployed returns the posted version as deployed. */
+  /**
+   * Records the request; POST returns version 1, or 401 without the API token as registry-service does, and GET
+   * deployed returns the posted version as deployed.
+   */
   private void answerAsRegistry(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     registryRequests.add(exchange.getRequestMethod() + " " + path);
     byte[] response;
     int status;
-    if (exchange.getRequestMethod().equals("POST") && path.equals("/models/letters-model/versions")) {
+    boolean authorized = ("Bearer " + REGISTRY_TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"));
+    if (exchange.getRequestMethod().equals("POST") && !authorized) {
+      status = 401;
+      response = "{\"error\":\"Missing API token\"}".getBytes(StandardCharsets.UTF_8);
+    } else if (exchange.getRequestMethod().equals("POST") && path.equals("/models/letters-model/versions")) {
       postedBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       status = 201;
       response = "{\"modelName\":\"letters-model\",\"version\":1}".getBytes(StandardCharsets.UTF_8);

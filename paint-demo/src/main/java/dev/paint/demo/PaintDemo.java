@@ -11,6 +11,7 @@ import dev.paint.shared.dataset.DatasetStore;
 import dev.paint.shared.event.SelectionRule;
 import dev.paint.shared.storage.CheckpointStore;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -38,8 +39,9 @@ public final class PaintDemo {
    * The parts of the pipeline that the callback of {@link #run(Consumer)} can use while the services still run.
    *
    * @param bootstrapServers the broker's {@code bootstrap.servers}
+   * @param services the base URL of every service, such as http://127.0.0.1:PORT
    */
-  public record RunningPipeline(RegistryClient registry, String bootstrapServers) {}
+  public record RunningPipeline(RegistryClient registry, String bootstrapServers, Map<PaintService, URI> services) {}
 
   public PaintDemo(DemoSettings settings, PrintStream out) {
     this.settings = settings;
@@ -72,7 +74,8 @@ public final class PaintDemo {
       stack.infrastructure = stage("infrastructure start", this::startInfrastructure);
       stack.services = stage("services start", () -> PaintServices.start(settings.repository(), stack.infrastructure,
           settings.logDirectory(), settings.serviceReadyTimeout(), out));
-      RegistryClient registry = new RegistryClient(stack.services.baseUri(PaintService.REGISTRY));
+      RegistryClient registry = new RegistryClient(
+          stack.services.baseUri(PaintService.REGISTRY), stack.services.registryApiToken());
 
       Map<String, DemoDatasets.Imported> datasets = stage("dataset import", () -> importDatasets(stack));
       PretrainedBase base = stage("pretraining", () -> pretrain(datasets.get(BaseModelBuilder.TASK)));
@@ -83,7 +86,8 @@ public final class PaintDemo {
       stack.submitter = new PatchTaskSubmitter(stack.infrastructure.bootstrapServers());
       PatchScheduler.Result result = patch(stack, runId, baseVersions);
 
-      beforeShutdown.accept(new RunningPipeline(registry, stack.infrastructure.bootstrapServers()));
+      beforeShutdown.accept(
+          new RunningPipeline(registry, stack.infrastructure.bootstrapServers(), stack.services.baseUris()));
       BaseReport baseReport = new BaseReport(BaseModelBuilder.TASK, base.cacheKey(), base.validationAccuracy(),
           base.testAccuracy(), base.trainingMillis(), base.fromCache());
       return new DemoReport(runId, startedAt, settings.workDirectory().toString(), stages, baseReport,

@@ -10,8 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,12 +33,14 @@ public final class PaintServices implements AutoCloseable {
 
   private final Map<PaintService, ServiceProcess> processes;
   private final Path logDirectory;
+  private final String registryApiToken;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<PaintService, Integer> livenessFailures = new EnumMap<>(PaintService.class);
 
-  private PaintServices(Map<PaintService, ServiceProcess> processes, Path logDirectory) {
+  private PaintServices(Map<PaintService, ServiceProcess> processes, Path logDirectory, String registryApiToken) {
     this.processes = processes;
     this.logDirectory = logDirectory;
+    this.registryApiToken = registryApiToken;
   }
 
   /**
@@ -56,10 +60,10 @@ public final class PaintServices implements AutoCloseable {
     }
 
     Map<PaintService, ServiceProcess> processes = new EnumMap<>(PaintService.class);
-    PaintServices services = new PaintServices(processes, logDirectory);
+    PaintServices services = new PaintServices(processes, logDirectory, newApiToken());
     try {
       for (PaintService service : PaintService.values()) {
-        Map<String, String> environment = environment(service, infrastructure, ports);
+        Map<String, String> environment = environment(service, infrastructure, ports, services.registryApiToken);
         Path logFile = logDirectory.resolve(service.module() + ".log");
         processes.put(service, ServiceProcess.start(
             service, layout.serviceJar(service), ports.get(service), environment, logFile));
@@ -81,8 +85,20 @@ public final class PaintServices implements AutoCloseable {
     return processes.get(service).baseUri();
   }
 
+  /** Returns the base URL of every service. */
+  public Map<PaintService, URI> baseUris() {
+    Map<PaintService, URI> uris = new EnumMap<>(PaintService.class);
+    processes.forEach((service, process) -> uris.put(service, process.baseUri()));
+    return uris;
+  }
+
   public Path logDirectory() {
     return logDirectory;
+  }
+
+  /** Returns the API token of this run's registry-service, which its mutating endpoints require. */
+  public String registryApiToken() {
+    return registryApiToken;
   }
 
   /**
@@ -115,9 +131,13 @@ public final class PaintServices implements AutoCloseable {
     processes.values().forEach(ServiceProcess::close);
   }
 
-  /** Returns the variables that configure {@code service}; see each service's application.properties. */
+  /**
+   * Returns the variables that configure {@code service}; see each service's application.properties. The registry's
+   * API token goes to the registry and to the trainer, which sends it when the registry requires it for reads.
+   */
   static Map<String, String> environment(
-      PaintService service, LocalInfrastructure infrastructure, Map<PaintService, Integer> ports) {
+      PaintService service, LocalInfrastructure infrastructure, Map<PaintService, Integer> ports,
+      String registryApiToken) {
     ObjectStoreSettings store = infrastructure.objectStoreSettings();
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.bootstrapServers());
@@ -131,7 +151,17 @@ public final class PaintServices implements AutoCloseable {
     if (service == PaintService.TRAINER) {
       environment.put("PAINT_REGISTRY_URL", "http://" + LOOPBACK + ":" + ports.get(PaintService.REGISTRY));
     }
+    if (service == PaintService.TRAINER || service == PaintService.REGISTRY) {
+      environment.put("PAINT_REGISTRY_API_TOKEN", registryApiToken);
+    }
     return environment;
+  }
+
+  /** Returns a new random token of 256 bits in hex, so that every run's registry has a token of its own. */
+  private static String newApiToken() {
+    byte[] token = new byte[32];
+    new SecureRandom().nextBytes(token);
+    return HexFormat.of().formatHex(token);
   }
 
   /** Returns a port that was free a moment ago; a service that loses it to another process fails to start. */

@@ -36,10 +36,16 @@ public final class RegistryClient {
       boolean promote) {}
 
   private final URI baseUri;
+  private final String apiToken;
   private final HttpClient http;
 
-  public RegistryClient(URI baseUri) {
+  /**
+   * @param apiToken the registry's API token (PAINT_REGISTRY_API_TOKEN), sent as a bearer token with every request.
+   *     Null sends none, and then only reads work, unless the registry requires the token for reads too.
+   */
+  public RegistryClient(URI baseUri, String apiToken) {
     this.baseUri = baseUri;
+    this.apiToken = apiToken;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
@@ -50,16 +56,16 @@ public final class RegistryClient {
    */
   public int register(String modelName, RegisterModelVersion request) {
     URI uri = baseUri.resolve("/models/" + modelName + "/versions");
-    HttpRequest post = HttpRequest.newBuilder(uri)
-        .timeout(REQUEST_TIMEOUT)
+    HttpRequest post = request(uri)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(Json.write(request)))
         .build();
 
     HttpResponse<String> response = send(post);
     if (response.statusCode() != 201) {
+      String hint = response.statusCode() == 401 ? "; give the registry's API token (PAINT_REGISTRY_API_TOKEN)" : "";
       throw new DemoFailedException("Registering model " + modelName + " failed: POST " + uri + " returned status "
-          + response.statusCode() + " with body " + response.body());
+          + response.statusCode() + " with body " + response.body() + hint);
     }
     JsonNode version = readTree(response.body(), uri).path("version");
     if (!version.canConvertToInt() || version.asInt() < 1) {
@@ -76,12 +82,20 @@ public final class RegistryClient {
    */
   public DeployedModel deployed(String modelName) {
     URI uri = baseUri.resolve("/models/" + modelName + "/deployed");
-    HttpResponse<String> response = send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build());
+    HttpResponse<String> response = send(request(uri).GET().build());
     if (response.statusCode() != 200) {
       throw new DemoFailedException(
           "GET " + uri + " returned status " + response.statusCode() + " with body " + response.body());
     }
     return Json.read(response.body(), DeployedModel.class);
+  }
+
+  private HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT);
+    if (apiToken != null) {
+      builder.header("Authorization", "Bearer " + apiToken);
+    }
+    return builder;
   }
 
   private HttpResponse<String> send(HttpRequest request) {

@@ -1,6 +1,7 @@
 package dev.paint.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.paint.demo.DemoReport.PatchReport;
 import dev.paint.shared.dataset.BuiltinDataset;
@@ -12,6 +13,8 @@ import dev.paint.shared.event.TaskAccuracy;
 import dev.paint.shared.event.Topics;
 import dev.paint.shared.json.Json;
 import dev.paint.shared.model.EncoderSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,23 +31,31 @@ import org.junit.jupiter.api.Test;
 /**
  * One small patch task through the real pipeline, with a real broker and object store and the four packaged services as
  * child processes. The base encoder is pretrained for one epoch on 3,000 Fashion-MNIST images, and the MNIST patch task
- * trains on 1,000 images with a 3-value alpha grid. Maven's failsafe plugin runs it in the verify phase, after the
- * services were packaged. It fails when their quarkus-run.jar files or the dataset files are missing.
+ * trains on 1,000 images with a 3-value alpha grid. After the promotion, a real Prometheus scrapes the services and must
+ * return the promotion counter and load the alert rules. Maven's failsafe plugin runs it in the verify phase, after the
+ * services were packaged. It fails when their quarkus-run.jar files, the dataset files or /usr/bin/prometheus are
+ * missing.
  */
 class PipelineEndToEndTest {
 
   private static final String MODEL = "paint-e2e";
   private static final List<Double> ALPHAS = List.of(0.0, 0.5, 1.0);
+  /** Alerting rules of deploy/prometheus/alerts.yml that Prometheus must load. */
+  private static final List<String> ALERTS = List.of("PaintServiceDown", "PaintPatchTaskFailed",
+      "PaintPromotionFailed", "PaintPromotionRejectedStale", "PaintRecordDeadLettered", "PaintConsumerLagGrowing",
+      "PaintChannelMessageFailed");
 
   @Test
   void smallPatchTaskIsPromoted() throws Exception {
     DemoSettings settings = smallSettings();
     AtomicReference<DeployedModel> deployed = new AtomicReference<>();
     AtomicReference<List<ModelPromoted>> promotions = new AtomicReference<>();
+    AtomicReference<ScrapedByPrometheus> scraped = new AtomicReference<>();
 
     DemoReport report = new PaintDemo(settings, System.out).run(pipeline -> {
       deployed.set(pipeline.registry().deployed(MODEL));
       promotions.set(readPromotions(pipeline.bootstrapServers(), 2));
+      scraped.set(scrapeWithPrometheus(pipeline, settings.workDirectory().resolve("prometheus")));
     });
 
     System.out.print(ReportFormatter.format(report));
@@ -73,6 +84,34 @@ class PipelineEndToEndTest {
 
     assertThat(deployed.get().version()).isEqualTo(2);
     assertThat(deployed.get().tasks()).extracting(task -> task.task()).containsExactly("fashion-mnist", "mnist");
+
+    assertThat(scraped.get().promotions()).as("paint_promotions_total read through Prometheus, see "
+        + scraped.get().logFile()).isGreaterThanOrEqualTo(1.0);
+    assertThat(scraped.get().alertNames()).as("alert rules loaded by Prometheus").containsAll(ALERTS);
+  }
+
+  /** What a real Prometheus scraped from the running services, read back through its HTTP API. */
+  private record ScrapedByPrometheus(double promotions, List<String> alertNames, Path logFile) {}
+
+  /**
+   * Starts Prometheus against the running services and waits until its HTTP API returns the model's promotion counter
+   * and the alert rules of deploy/prometheus.
+   */
+  private static ScrapedByPrometheus scrapeWithPrometheus(PaintDemo.RunningPipeline pipeline, Path directory) {
+    Path rules = RepositoryLayout.locate(null).root().resolve("deploy/prometheus/alerts.yml");
+    String promoted = "paint_promotions_total{job=\"registry-service\",model=\"" + MODEL
+        + "\",outcome=\"promoted\"}";
+    try (PrometheusServer prometheus = PrometheusServer.start(pipeline.services(), rules, directory)) {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> !prometheus.query(promoted).isEmpty() && prometheus.alertNames().containsAll(ALERTS));
+      double value = prometheus.query(promoted).get(0).path("value").get(1).asDouble();
+      return new ScrapedByPrometheus(value, prometheus.alertNames(), prometheus.logFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Starting Prometheus in " + directory + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while stopping Prometheus", e);
+    }
   }
 
   private static DemoSettings smallSettings() {

@@ -190,7 +190,8 @@ public class EvaluationService {
   private void recordMetrics(
       String modelName, CandidatesInterpolated event, List<Double> alphas, Map<String, double[]> curves,
       Candidate chosen, long nanos) {
-    meters.timer("paint.evaluator.duration", "model", modelName).record(Duration.ofNanos(nanos));
+    meters.timer("paint.evaluator.duration", "model", modelName, "task", event.task().task())
+        .record(Duration.ofNanos(nanos));
     EvaluatorGauges.update(meters, modelName, alphas, curves, chosen.alpha());
   }
 }

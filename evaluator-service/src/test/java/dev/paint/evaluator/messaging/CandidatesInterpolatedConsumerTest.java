@@ -1,6 +1,8 @@
 package dev.paint.evaluator.messaging;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
@@ -27,6 +29,7 @@ import dev.paint.shared.model.EncoderTrainer;
 import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.testing.KafkaEvents;
 import dev.paint.testing.LocalStackResource;
+import dev.paint.testing.PrometheusSamples;
 import dev.paint.testing.SyntheticImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -104,6 +107,28 @@ class CandidatesInterpolatedConsumerTest {
     assertThat(accuracy.baseValidation()).isEqualTo(curve.get(0));
     assertThat(accuracy.fineTunedTest()).isLessThan(accuracy.baseTest());
     assertThat(selected.chosen().checkpoint()).isIn(candidates.stream().map(Candidate::checkpoint).toList());
+    assertEvaluatorMetersMoved(modelName, selected);
+  }
+
+  /** Checks the meters of the evaluation that chose {@code selected}, read back from /q/metrics. */
+  private static void assertEvaluatorMetersMoved(String modelName, CandidateSelected selected) {
+    PrometheusSamples metrics = scrape();
+    Map<String, String> byTask = Map.of("model", modelName, "task", "halves");
+    List<Double> curve = selected.validationCurves().get("halves");
+    assertThat(metrics.sum("paint_evaluator_duration_seconds_count", byTask)).hasValue(1.0);
+    assertThat(metrics.sum("paint_evaluator_chosen_alpha", Map.of("model", modelName)))
+        .hasValue(selected.chosen().alpha());
+    assertThat(metrics.sum("paint_evaluator_validation_accuracy",
+        Map.of("model", modelName, "task", "halves", "alpha", "0.00"))).hasValue(curve.get(0));
+    assertThat(metrics.sum("paint_evaluator_validation_accuracy",
+        Map.of("model", modelName, "task", "halves", "alpha", "1.00"))).hasValue(curve.get(2));
+    // Micrometer's Kafka binder looks for new client metrics periodically, so the consumer meters can take a while.
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(
+        () -> assertThat(scrape().kafkaChannelProblem(CandidatesInterpolatedConsumer.CHANNEL)).isNull());
+  }
+
+  private static PrometheusSamples scrape() {
+    return PrometheusSamples.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
   }
 
   private CheckpointRef save(Encoder encoder, String modelName, String name) {

@@ -64,7 +64,7 @@ public class InterpolationService {
         candidates.add(new Candidate(alphas.get(i), checkpoints.upload(key, outputs.get(i))));
         bytes += Files.size(outputs.get(i));
       }
-      recordMetrics(modelName, System.nanoTime() - started, bytes);
+      recordMetrics(modelName, event.task().task(), System.nanoTime() - started, bytes);
       LOG.infof("Stored %d candidates of task %s (model %s, base v%d) for alphas %s", candidates.size(), taskId,
           modelName, event.base().version(), alphas);
       return new CandidatesInterpolated(event.task(), event.base(), event.patchHead(), event.fineTuned(),
@@ -90,8 +90,10 @@ public class InterpolationService {
     return MergeMethods.byName(config.mergeMethod());
   }
 
-  private void recordMetrics(String modelName, long nanos, long bytes) {
-    meters.timer("paint.interpolator.duration", "model", modelName).record(java.time.Duration.ofNanos(nanos));
-    meters.counter("paint.interpolator.bytes", "model", modelName).increment(bytes);
+  /** Records one interpolation, tagged by model and patch task name (a small set per model, unlike task ids). */
+  private void recordMetrics(String modelName, String task, long nanos, long bytes) {
+    meters.timer("paint.interpolator.duration", "model", modelName, "task", task)
+        .record(java.time.Duration.ofNanos(nanos));
+    meters.counter("paint.interpolator.bytes", "model", modelName, "task", task).increment(bytes);
   }
 }

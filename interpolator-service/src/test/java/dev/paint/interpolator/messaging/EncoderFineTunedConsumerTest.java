@@ -1,6 +1,8 @@
 package dev.paint.interpolator.messaging;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.paint.shared.checkpoint.SafetensorsFile;
 import dev.paint.shared.checkpoint.SafetensorsWriter;
@@ -21,6 +23,7 @@ import dev.paint.shared.model.EncoderSpec;
 import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.testing.KafkaEvents;
 import dev.paint.testing.LocalStackResource;
+import dev.paint.testing.PrometheusSamples;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EncoderFineTunedConsumerTest {
 
   private static final EncoderSpec SPEC = new EncoderSpec(1, 4, List.of(), List.of(), 2, 10.0);
+  private static final String PATCH_TASK = "t2";
 
   @Inject CheckpointStore checkpoints;
   @TempDir Path directory;
@@ -66,6 +70,33 @@ class EncoderFineTunedConsumerTest {
     assertThat(weights(result.candidates().get(0).checkpoint())).containsExactly(0f, 2f, 4f, 6f);
     assertThat(weights(result.candidates().get(1).checkpoint())).containsExactly(5f, 7f, 9f, 11f);
     assertThat(weights(result.candidates().get(2).checkpoint())).containsExactly(10f, 12f, 14f, 16f);
+  }
+
+  @Test
+  void interpolationMovesMeters() throws Exception {
+    String model = "interp-metrics-" + UUID.randomUUID().toString().substring(0, 8);
+    String taskId = "interp-" + UUID.randomUUID();
+    CheckpointRef base = store("base", new float[] {1f, 2f, 3f, 4f}, taskId);
+    CheckpointRef fineTuned = store("fine-tuned", new float[] {4f, 3f, 2f, 1f}, taskId);
+
+    KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.ENCODER_FINE_TUNED, model,
+        EventTypes.ENCODER_FINE_TUNED, event(model, taskId, base, fineTuned, List.of(0.0, 0.5, 1.0)));
+    List<ConsumerRecord<String, String>> records = KafkaEvents.awaitRecord(
+        LocalStackResource.broker().bootstrapServers(), Topics.CANDIDATES_INTERPOLATED,
+        r -> r.value().contains(taskId), Duration.ofSeconds(60));
+
+    CandidatesInterpolated result = Json.read(records.get(records.size() - 1).value(), CandidatesInterpolated.class);
+    // Bytes mixed: both inputs once and every candidate written.
+    long expectedBytes = base.sizeBytes() + fineTuned.sizeBytes()
+        + result.candidates().stream().mapToLong(candidate -> candidate.checkpoint().sizeBytes()).sum();
+    Map<String, String> tags = Map.of("model", model, "task", PATCH_TASK);
+    PrometheusSamples metrics = scrape();
+    assertThat(metrics.sum("paint_interpolator_duration_seconds_count", tags)).hasValue(1.0);
+    assertThat(metrics.sum("paint_interpolator_duration_seconds_sum", tags).orElseThrow()).isPositive();
+    assertThat(metrics.sum("paint_interpolator_bytes_total", tags)).hasValue((double) expectedBytes);
+    // Micrometer's Kafka binder looks for new client metrics periodically, so the consumer meters can take a while.
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(
+        () -> assertThat(scrape().kafkaChannelProblem(EncoderFineTunedConsumer.CHANNEL)).isNull());
   }
 
   @Test
@@ -96,10 +127,15 @@ class EncoderFineTunedConsumerTest {
   }
 
   private EncoderFineTuned event(String taskId, CheckpointRef base, CheckpointRef fineTuned, List<Double> alphas) {
+    return event("m", taskId, base, fineTuned, alphas);
+  }
+
+  private EncoderFineTuned event(
+      String model, String taskId, CheckpointRef base, CheckpointRef fineTuned, List<Double> alphas) {
     TaskHead head = new TaskHead("t", "d", List.of("a", "b"), base, TaskRole.SUPPORTED);
-    PatchTaskSubmitted task = new PatchTaskSubmitted(taskId, "m", "t2", "d2", List.of("a", "b"), null, null,
+    PatchTaskSubmitted task = new PatchTaskSubmitted(taskId, model, PATCH_TASK, "d2", List.of("a", "b"), null, null,
         new Selection(null, null, alphas), null);
-    DeployedModel deployed = new DeployedModel("m", 1, base, SPEC, List.of(head), 1, base);
+    DeployedModel deployed = new DeployedModel(model, 1, base, SPEC, List.of(head), 1, base);
     return new EncoderFineTuned(task, deployed, head, fineTuned, null);
   }
 
@@ -115,5 +151,9 @@ class EncoderFineTunedConsumerTest {
     try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
       return safetensors.read("proj.weight").toFloats();
     }
+  }
+
+  private static PrometheusSamples scrape() {
+    return PrometheusSamples.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
   }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param taskId the patch task that produced this version, null for an imported version
  * @param tasks every task the version handles, with its head
  * @param accuracy per task accuracies recorded for the version
- * @param reason why it was promoted: "patch", "import" or "rollback"
+ * @param reason why it was promoted: "patch", "import", "manual" or "rollback"
  */
 public record ModelPromoted(
     String modelName,

@@ -7,9 +7,9 @@ import java.time.Instant;
  * also the alias pointer itself.
  *
  * @param previousVersion the version the alias pointed at before, null for the model's first deployment
- * @param reason {@value #REASON_IMPORT}, {@value #REASON_PATCH} or {@value #REASON_ROLLBACK}
- * @param taskId the patch task that caused the move, null for an import or a rollback
- * @param note free text from whoever requested a rollback, null otherwise
+ * @param reason {@value #REASON_IMPORT}, {@value #REASON_PATCH}, {@value #REASON_MANUAL} or {@value #REASON_ROLLBACK}
+ * @param taskId the patch task that caused the move, null for an import, a manual promotion or a rollback
+ * @param note free text sent with the request of a manual promotion or a rollback, null otherwise
  */
 public record AliasChange(
     String alias, int version, Integer previousVersion, String reason, String taskId, String note, Instant changedAt) {
@@ -19,5 +19,6 @@ public record AliasChange(
 
   public static final String REASON_IMPORT = "import";
   public static final String REASON_PATCH = "patch";
+  public static final String REASON_MANUAL = "manual";
   public static final String REASON_ROLLBACK = "rollback";
 }

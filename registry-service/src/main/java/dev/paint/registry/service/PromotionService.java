@@ -128,6 +128,44 @@ public class PromotionService {
   }
 
   /**
+   * Points the {@code deployed} alias at a newer stored version, such as one registered with {@code promote: false},
+   * if the deployed version is still {@code expectedDeployedVersion} (compare-and-set under the model's lock). It
+   * announces the move with reason "manual".
+   *
+   * @param note free text recorded in the alias history, may be null
+   * @throws RegistryNotFoundException when the model has no deployed version or no version {@code version}
+   * @throws AliasConflictException when another version than {@code expectedDeployedVersion} is deployed, or when
+   *     {@code version} is not newer than the deployed version
+   */
+  public AliasChange promoteManually(String modelName, int version, int expectedDeployedVersion, String note) {
+    EventValidation.requireId(modelName, "model name");
+
+    return registry.update(modelName, records -> {
+      ModelVersion current = records.deployed().orElseThrow(() -> notDeployed(modelName));
+      if (current.version() != expectedDeployedVersion) {
+        throw new AliasConflictException(
+            "Cannot promote version " + version + " of model '" + modelName + "': version " + current.version()
+                + " is deployed, not the expected version " + expectedDeployedVersion + "; read GET /models/"
+                + modelName + "/deployed and retry with that version");
+      }
+      ModelVersion target = records.version(version).orElseThrow(() -> new RegistryNotFoundException(
+          "Model '" + modelName + "' has no version " + version + ": GET /models/" + modelName
+              + "/versions lists the stored versions"));
+      if (target.version() <= current.version()) {
+        throw new AliasConflictException(
+            "Cannot promote model '" + modelName + "' to version " + version + ": version " + current.version()
+                + " is deployed and a promotion must name a newer version; use POST /models/" + modelName
+                + "/rollback for an earlier one");
+      }
+
+      AliasChange change = records.moveDeployed(version, AliasChange.REASON_MANUAL, null, note, now());
+      LOG.infof("Promoted model '%s' from version %d to version %d on request", modelName, current.version(), version);
+      announceAliasMove(records, target, change);
+      return change;
+    });
+  }
+
+  /**
    * Describes the deployed version as the trainer needs it to start a patch task.
    *
    * @throws RegistryNotFoundException when the model has no deployed version
@@ -238,7 +276,10 @@ public class PromotionService {
     return PromotionOutcome.rejected(status, reason);
   }
 
-  /** Sends ModelPromoted for an import or a rollback; the alias move is durable already, so a failed send is logged. */
+  /**
+   * Sends ModelPromoted for an import, a manual promotion or a rollback. The alias move is durable already, so a failed
+   * send is logged.
+   */
   private void announceAliasMove(ModelRecords records, ModelVersion version, AliasChange change) {
     String eventId = records.modelName() + ":" + AliasChange.DEPLOYED + ":" + records.historySize();
     try {

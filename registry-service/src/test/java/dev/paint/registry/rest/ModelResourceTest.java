@@ -35,7 +35,7 @@ class ModelResourceTest {
     String model = RegistryFixtures.uniqueModelName("register");
     RegisterModelVersion request = RegistryFixtures.uploadRootVersion(checkpoints, model, 1.0f);
 
-    String body = given().contentType(ContentType.JSON).body(Json.write(request))
+    String body = RegistryFixtures.authorized().contentType(ContentType.JSON).body(Json.write(request))
         .when().post("/models/{name}/versions", model)
         .then().statusCode(201)
         .header("Location", endsWith("/models/" + model + "/versions/1"))
@@ -55,7 +55,7 @@ class ModelResourceTest {
     RegisterModelVersion byKey = new RegisterModelVersion(
         null, uploaded.encoder().key(), uploaded.architecture(), uploaded.tasks(), null, null);
 
-    given().contentType(ContentType.JSON).body(Json.write(byKey))
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body(Json.write(byKey))
         .when().post("/models/{name}/versions", model)
         .then().statusCode(201)
         .body("encoder.sha256", equalTo(uploaded.encoder().sha256()));
@@ -69,7 +69,7 @@ class ModelResourceTest {
     RegisterModelVersion request = new RegisterModelVersion(
         null, missingKey, uploaded.architecture(), uploaded.tasks(), null, null);
 
-    given().contentType(ContentType.JSON).body(Json.write(request))
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body(Json.write(request))
         .when().post("/models/{name}/versions", model)
         .then().statusCode(400)
         .body("error", containsString("'" + missingKey + "' was not found in the object store"));
@@ -83,7 +83,7 @@ class ModelResourceTest {
     RegisterModelVersion request =
         new RegisterModelVersion(wrong, null, uploaded.architecture(), uploaded.tasks(), null, null);
 
-    given().contentType(ContentType.JSON).body(Json.write(request))
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body(Json.write(request))
         .when().post("/models/{name}/versions", model)
         .then().statusCode(400)
         .body("error", containsString("has SHA-256 " + uploaded.encoder().sha256() + " in its manifest"));
@@ -93,7 +93,7 @@ class ModelResourceTest {
   void registerIncompleteBodyRejected() {
     String body = "{\"encoderKey\":\"k\",\"architecture\":null,\"tasks\":[{\"task\":\"fashion\"}]}";
 
-    given().contentType(ContentType.JSON).body(body)
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body(body)
         .when().post("/models/{name}/versions", "incomplete")
         .then().statusCode(400)
         .body("error", containsString("Missing required field 'dataset'"));
@@ -122,7 +122,7 @@ class ModelResourceTest {
     RegisterModelVersion second = RegistryFixtures.uploadRootVersion(checkpoints, model, 3.0f);
     RegisterModelVersion withoutPromotion = new RegisterModelVersion(
         second.encoder(), null, second.architecture(), second.tasks(), null, false);
-    given().contentType(ContentType.JSON).body(Json.write(withoutPromotion))
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body(Json.write(withoutPromotion))
         .when().post("/models/{name}/versions", model).then().statusCode(201);
 
     given().when().get("/models/{name}/versions", model)
@@ -154,11 +154,11 @@ class ModelResourceTest {
   void rollbackMovesAliasAndHistory() {
     String model = RegistryFixtures.uniqueModelName("rollback");
     RegistryFixtures.registerRootVersion(checkpoints, model);
-    given().contentType(ContentType.JSON)
+    RegistryFixtures.authorized().contentType(ContentType.JSON)
         .body(Json.write(RegistryFixtures.uploadRootVersion(checkpoints, model, 4.0f)))
         .when().post("/models/{name}/versions", model).then().statusCode(201);
 
-    given().contentType(ContentType.JSON).body("{\"version\":1,\"note\":\"version 2 regressed\"}")
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body("{\"version\":1,\"note\":\"version 2 regressed\"}")
         .when().post("/models/{name}/rollback", model)
         .then().statusCode(200)
         .body("version", equalTo(1))
@@ -177,7 +177,7 @@ class ModelResourceTest {
     String model = RegistryFixtures.uniqueModelName("conflict");
     RegistryFixtures.registerRootVersion(checkpoints, model);
 
-    given().contentType(ContentType.JSON).body("{\"version\":1}")
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body("{\"version\":1}")
         .when().post("/models/{name}/rollback", model)
         .then().statusCode(409)
         .body("error", containsString("a rollback must name an earlier version"));
@@ -185,7 +185,7 @@ class ModelResourceTest {
 
   @Test
   void rollbackWithoutVersionRejected() {
-    given().contentType(ContentType.JSON).body("{}")
+    RegistryFixtures.authorized().contentType(ContentType.JSON).body("{}")
         .when().post("/models/{name}/rollback", "any-model")
         .then().statusCode(400)
         .body("error", containsString("Missing version"));

@@ -13,9 +13,11 @@ import dev.paint.shared.model.EncoderSpec;
 import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.shared.storage.ObjectKeys;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Models and candidates in the real object store and registry, each test with a model name of its own. */
 public final class RegistryFixtures {
@@ -24,6 +26,16 @@ public final class RegistryFixtures {
   public static final String SUPPORTED_TASK = "fashion";
 
   private RegistryFixtures() {}
+
+  /** Returns the API token that the test profile configures (paint.registry.api-token). */
+  public static String apiToken() {
+    return ConfigProvider.getConfig().getValue("paint.registry.api-token", String.class);
+  }
+
+  /** Starts a request that carries the API token, as the mutating endpoints require. */
+  public static RequestSpecification authorized() {
+    return given().header("Authorization", "Bearer " + apiToken());
+  }
 
   public static String uniqueModelName(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -42,7 +54,7 @@ public final class RegistryFixtures {
 
   /** Registers a root version through POST /models/{name}/versions and returns it. */
   public static ModelVersion registerRootVersion(CheckpointStore checkpoints, String model) {
-    String body = given()
+    String body = authorized()
         .contentType(ContentType.JSON)
         .body(Json.write(uploadRootVersion(checkpoints, model, 1.0f)))
         .when().post("/models/{name}/versions", model)
