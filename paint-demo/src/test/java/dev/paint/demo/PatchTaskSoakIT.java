@@ -97,7 +97,7 @@ class PatchTaskSoakIT {
       URI registry = services.baseUri(PaintService.REGISTRY);
       Map<BuiltinDataset, PatchTaskSpec> specs = importDatasets(layout, infrastructure);
       for (String model : MODELS) {
-        registerBase(model, infrastructure, new RegistryClient(registry), work);
+        registerBase(model, infrastructure, new RegistryClient(registry, services.registryApiToken()), work);
       }
       Map<String, List<PatchTaskSubmitted>> tasksByModel = plan(runId, specs);
 
@@ -266,7 +266,7 @@ class PatchTaskSoakIT {
       ports.put(service, services.baseUri(service).getPort());
     }
     ServiceProcess restarted = ServiceProcess.start(PaintService.TRAINER, Path.of(jar),
-        ports.get(PaintService.TRAINER), PaintServices.environment(PaintService.TRAINER, infrastructure, ports),
+        ports.get(PaintService.TRAINER), PaintServices.environment(PaintService.TRAINER, infrastructure, ports, services.registryApiToken()),
         work.resolve("logs").resolve("trainer-service-restarted.log"));
     restarted.awaitReady(HttpClient.newHttpClient(), Duration.ofMinutes(3));
     return restarted;
