@@ -2,8 +2,11 @@
 # Interpolation benchmark: paint's linear merge against a plain copy of the same bytes, numpy and torch.lerp, on
 # synthetic checkpoints shaped like CLIP image towers. See docs/benchmarks.md, section "Interpolation".
 #
-# Usage: scripts/bench/interpolation.sh [--smoke] [--no-build] [--out DIR] [--work DIR]
+# Usage: scripts/bench/interpolation.sh [--smoke] [--no-build] [--out DIR] [--work DIR] [--runs N]
+#                                       [--configurations "TOWER:DTYPE:LAYOUT ..."]
 #   --smoke     tiny checkpoints (a few MB), one run per contender, for CI
+#   --runs N    runs per contender and configuration (default 3, or 1 with --smoke)
+#   --configurations  a subset such as "vit-l-14:F16:single vit-b-32:BF16:sharded" (default all 12)
 #   --no-build  use the paint-bench module as already packaged (the integration test packages it itself)
 #   --out DIR   where interpolation.json and interpolation.md go (default .paint/bench)
 #   --work DIR  where checkpoints are generated (default a new folder in /dev/shm when it has room, else in --out)
@@ -15,12 +18,16 @@ SMOKE=false
 BUILD=true
 OUT="$ROOT/.paint/bench"
 WORK=""
+RUNS=""
+SELECTED=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) SMOKE=true ;;
     --no-build) BUILD=false ;;
     --out) OUT=$2; shift ;;
     --work) WORK=$2; shift ;;
+    --runs) RUNS=$2; shift ;;
+    --configurations) SELECTED=$2; shift ;;
     *) echo "Unknown option $1; see the usage at the top of $0." >&2; exit 2 ;;
   esac
   shift
@@ -28,7 +35,7 @@ done
 
 # Configurations as tower:dtype:layout. The smoke mode covers every dtype and both layouts once, on a tiny tower.
 if $SMOKE; then
-  CONFIGURATIONS=(tiny:F32:single tiny:F16:sharded tiny:BF16:sharded); RUNS=1; MAX_SHARD_BYTES=1048576
+  CONFIGURATIONS=(tiny:F32:single tiny:F16:sharded tiny:BF16:sharded); RUNS=${RUNS:-1}; MAX_SHARD_BYTES=1048576
 else
   CONFIGURATIONS=()
   for tower in vit-b-32 vit-l-14; do
@@ -37,7 +44,10 @@ else
     done
   done
   # 256 MiB shards split ViT-B/32 in F32 into 2 shards and ViT-L/14 into 5.
-  RUNS=3; MAX_SHARD_BYTES=268435456
+  RUNS=${RUNS:-3}; MAX_SHARD_BYTES=268435456
+fi
+if [[ -n "$SELECTED" ]]; then
+  read -r -a CONFIGURATIONS <<<"$SELECTED"
 fi
 ALPHA=0.3
 
@@ -139,7 +149,7 @@ for configuration in "${CONFIGURATIONS[@]}"; do
   fi
   # Read every input once so that all contenders find them in the page cache.
   cat $(checkpoint_files "$base") $(checkpoint_files "$fine_tuned") >/dev/null
-  echo "== $tower $dtype $layout: $(total_bytes "$base") bytes per checkpoint" >&2
+  echo "== $(date -u +%H:%M:%S) $tower $dtype $layout: $(total_bytes "$base") bytes per checkpoint" >&2
   for run in $(seq 1 "$RUNS"); do
     for contender in copy paint numpy torch; do
       run_contender "$contender" "$tower" "$dtype" "$layout" "$run" "$base" "$fine_tuned" \

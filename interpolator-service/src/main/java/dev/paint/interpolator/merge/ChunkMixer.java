@@ -11,9 +11,10 @@ import java.util.stream.IntStream;
  *
  * <p>F32, F16 and BF16 elements are widened to float, mixed in float as {@code fma(alpha, fineTuned, (1 - alpha)
  * * base)} with both weights rounded to float, and rounded to nearest even into the tensor's own dtype. The
- * result lies within one unit in the last place (ulp) of the result plus two ulps of the larger input of the exact
- * mix, so it can lose digits only where the two terms cancel. Float arithmetic, unlike double, compiles to vector
- * instructions on Java 17, which makes the mix several times faster. F64 elements are mixed in double.
+ * float result differs from the exact mix by at most one unit in the last place (ulp) of the result plus two ulps
+ * of the larger input, so it loses digits only where the two terms cancel. Float arithmetic, unlike double,
+ * compiles to vector instructions on Java 17, which makes the mix several times faster. F64 elements are mixed in
+ * double.
  *
  * <p>A chunk of at least {@value #MIN_SLICE_ELEMENTS} elements per core is split into slices that the common
  * fork-join pool decodes, mixes and encodes in parallel, because F16 and BF16 conversion costs more than the copy
