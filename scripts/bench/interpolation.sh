@@ -8,7 +8,7 @@
 #   --runs N    runs per contender and configuration (default 3, or 1 with --smoke)
 #   --configurations  a subset such as "vit-l-14:F16:single vit-b-32:BF16:sharded" (default all 12)
 #   --no-build  use the paint-bench module as already packaged (the integration test packages it itself)
-#   --out DIR   where interpolation.json and interpolation.md go (default .paint/bench)
+#   --out DIR   where interpolation.json and interpolation.md go (default .paint/bench, or .paint/bench/smoke)
 #   --work DIR  where checkpoints are generated (default a new folder in /dev/shm when it has room, else in --out)
 set -euo pipefail
 
@@ -16,7 +16,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PYTHON=/usr/bin/python3
 SMOKE=false
 BUILD=true
-OUT="$ROOT/.paint/bench"
+OUT=""
 WORK=""
 RUNS=""
 SELECTED=""
@@ -32,6 +32,11 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+
+# A smoke run writes apart from the real figures, so that checking the harness never overwrites them.
+if [[ -z "$OUT" ]]; then
+  OUT=$($SMOKE && echo "$ROOT/.paint/bench/smoke" || echo "$ROOT/.paint/bench")
+fi
 
 # Configurations as tower:dtype:layout. The smoke mode covers every dtype and both layouts once, on a tiny tower.
 if $SMOKE; then
