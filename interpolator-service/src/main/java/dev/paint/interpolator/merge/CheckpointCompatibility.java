@@ -1,6 +1,6 @@
 package dev.paint.interpolator.merge;
 
-import dev.paint.shared.checkpoint.SafetensorsFile;
+import dev.paint.shared.checkpoint.Checkpoint;
 import dev.paint.shared.checkpoint.TensorSpec;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,7 +23,7 @@ public final class CheckpointCompatibility {
    *
    * @throws IncompatibleCheckpointsException naming the first differing tensor in name order and both sides
    */
-  public static void requireCompatible(SafetensorsFile base, SafetensorsFile fineTuned) {
+  public static void requireCompatible(Checkpoint base, Checkpoint fineTuned) {
     Map<String, TensorSpec> baseSpecs = byName(base);
     Map<String, TensorSpec> fineTunedSpecs = byName(fineTuned);
     TreeSet<String> names = new TreeSet<>(baseSpecs.keySet());
@@ -47,7 +47,7 @@ public final class CheckpointCompatibility {
     }
   }
 
-  private static Map<String, TensorSpec> byName(SafetensorsFile checkpoint) {
+  private static Map<String, TensorSpec> byName(Checkpoint checkpoint) {
     return checkpoint.tensors().stream().collect(Collectors.toMap(TensorSpec::name, Function.identity()));
   }
 
@@ -56,7 +56,7 @@ public final class CheckpointCompatibility {
   }
 
   private static IncompatibleCheckpointsException incompatible(
-      SafetensorsFile base, SafetensorsFile fineTuned, String difference) {
+      Checkpoint base, Checkpoint fineTuned, String difference) {
     return new IncompatibleCheckpointsException("Cannot merge base checkpoint " + base.path()
         + " with fine-tuned checkpoint " + fineTuned.path() + ": " + difference + ADVICE);
   }

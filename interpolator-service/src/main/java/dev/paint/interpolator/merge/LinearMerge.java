@@ -1,13 +1,15 @@
 package dev.paint.interpolator.merge;
 
-import dev.paint.shared.checkpoint.DType;
-import dev.paint.shared.checkpoint.SafetensorsFile;
-import dev.paint.shared.checkpoint.SafetensorsWriter;
+import dev.paint.shared.checkpoint.Checkpoint;
+import dev.paint.shared.checkpoint.CheckpointShard;
+import dev.paint.shared.checkpoint.CheckpointWriter;
+import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.checkpoint.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,24 +23,29 @@ import java.util.Set;
  * theta_fineTuned}, per element.
  *
  * <p>The merge streams: each tensor is read once from both inputs, in chunks of {@value #CHUNK_ELEMENTS}
- * elements, and written into every output before the next chunk is read. Heap use is a few chunk buffers
- * whatever the checkpoint size or the number of alphas.
+ * elements copied into reused buffers, and written into every output before the next chunk is read. Memory use is
+ * a few chunk buffers whatever the checkpoint size or the number of alphas. Nothing is memory-mapped, so the
+ * resident set does not grow with the files either.
  *
- * <p>F32, F16 and BF16 elements are widened to float, mixed in double and rounded to nearest even into the
- * tensor's own dtype. F64 elements are mixed in double. Double's rounding error is about 2^-53 of the larger
- * term, so a result lies within one unit in the last place (ulp) of the exact mix unless the two terms cancel
- * to far below their own size. F16 and BF16 results pass through float on the way, a second rounding that
- * stays within one ulp of the half type. Alpha 0 and 1 copy the input bytes, because the formula alone turns
- * a base {@code -0.0} into {@code +0.0} at alpha 0 and an infinity into NaN. Integer and BOOL tensors, such
- * as batch norm's {@code num_batches_tracked}, are counters rather than weights and are copied from the base.
+ * <p>Inputs and outputs are single safetensors files or sharded checkpoints (see {@link Checkpoints}), in any
+ * mix. An output whose name ends with {@value Checkpoints#INDEX_SUFFIX} gets the base's shard layout, with the
+ * base's shard file names, in its own directory.
+ *
+ * <p>{@link ChunkMixer} describes the arithmetic and its rounding. Alpha 0 and 1 copy the input bytes, because
+ * the formula alone turns a base {@code -0.0} into {@code +0.0} at alpha 0 and an infinity into NaN. Integer and
+ * BOOL tensors, such as batch norm's {@code num_batches_tracked} or a position id table, are counters and indices
+ * rather than weights and are copied from the base.
  */
 public final class LinearMerge implements MergeMethod {
 
   /** Name of this method in configuration and in the {@value MergeMethod#METADATA_METHOD} metadata. */
   public static final String NAME = "linear";
 
-  /** Elements per chunk, 4 MiB per float buffer, which bounds heap use and keeps the per-chunk overhead small. */
-  static final int CHUNK_ELEMENTS = 1 << 20;
+  /**
+   * Elements per chunk. With 64 Ki elements the buffers of a merge take about 2.5 MiB, which stays in the
+   * processor's caches between decoding, mixing and encoding, and each read or write call still moves 128 to 512 KiB.
+   */
+  static final int CHUNK_ELEMENTS = 1 << 16;
 
   @Override
   public String name() {
@@ -50,20 +57,20 @@ public final class LinearMerge implements MergeMethod {
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(fineTuned, "fineTuned");
     requireValidAlphas(alphas, outputs);
-    requireValidOutputs(base, fineTuned, outputs);
 
-    try (SafetensorsFile baseCheckpoint = SafetensorsFile.open(base);
-        SafetensorsFile fineTunedCheckpoint = SafetensorsFile.open(fineTuned)) {
+    try (Checkpoint baseCheckpoint = Checkpoints.open(base);
+        Checkpoint fineTunedCheckpoint = Checkpoints.open(fineTuned)) {
+      requireValidOutputs(baseCheckpoint, fineTunedCheckpoint, outputs);
       CheckpointCompatibility.requireCompatible(baseCheckpoint, fineTunedCheckpoint);
 
-      List<SafetensorsWriter> writers = createWriters(baseCheckpoint, alphas, outputs);
+      List<CheckpointWriter> writers = createWriters(baseCheckpoint, alphas, outputs);
       try {
         writeTensors(baseCheckpoint, fineTunedCheckpoint, alphas, writers);
-        for (SafetensorsWriter writer : writers) {
+        for (CheckpointWriter writer : writers) {
           writer.close();
         }
       } catch (RuntimeException | Error e) {
-        writers.forEach(SafetensorsWriter::abort);
+        writers.forEach(CheckpointWriter::abort);
         throw e;
       }
     }
@@ -88,42 +95,63 @@ public final class LinearMerge implements MergeMethod {
     }
   }
 
-  private static void requireValidOutputs(Path base, Path fineTuned, List<Path> outputs) {
-    Set<Path> inputs = Set.of(normalized(base), normalized(fineTuned));
-    Set<Path> seen = new HashSet<>();
+  /**
+   * Checks that no output writes a file that an input is read from or that another output writes, counting the
+   * shard files of sharded checkpoints.
+   */
+  private static void requireValidOutputs(Checkpoint base, Checkpoint fineTuned, List<Path> outputs) {
+    Set<Path> inputFiles = new HashSet<>(files(base.path(), base.shards()));
+    inputFiles.addAll(files(fineTuned.path(), fineTuned.shards()));
+    Map<Path, Path> writtenBy = new HashMap<>();
     for (Path output : outputs) {
       Objects.requireNonNull(output, "output path");
-      Path path = normalized(output);
-      if (inputs.contains(path)) {
-        throw new IllegalArgumentException("Output " + output + " is also an input of the merge; write the"
-            + " candidates to new paths.");
-      }
-      if (!seen.add(path)) {
-        throw new IllegalArgumentException("Output " + output + " is given twice; give each alpha its own"
-            + " output path.");
+      for (Path file : files(output, base.shards())) {
+        if (inputFiles.contains(file)) {
+          throw new IllegalArgumentException("Output " + output + " is also an input of the merge"
+              + (file.equals(normalized(output)) ? "" : " (it would write " + file + ")")
+              + "; write the candidates to new paths.");
+        }
+        Path other = writtenBy.putIfAbsent(file, output);
+        if (other != null) {
+          throw new IllegalArgumentException(other.equals(output)
+              ? "Output " + output + " is given twice; give each alpha its own output path."
+              : "Outputs " + other + " and " + output + " would both write " + file
+                  + "; give each sharded candidate its own directory.");
+        }
       }
     }
+  }
+
+  /** Returns the files a checkpoint at {@code path} consists of: itself, and its shards when it is sharded. */
+  private static List<Path> files(Path path, List<CheckpointShard> shards) {
+    List<Path> files = new ArrayList<>();
+    files.add(normalized(path));
+    if (Checkpoints.isSharded(path)) {
+      for (CheckpointShard shard : shards) {
+        files.add(normalized(path.resolveSibling(shard.fileName())));
+      }
+    }
+    return files;
   }
 
   private static Path normalized(Path path) {
     return path.toAbsolutePath().normalize();
   }
 
-  private static List<SafetensorsWriter> createWriters(
-      SafetensorsFile base, List<Double> alphas, List<Path> outputs) {
-    List<SafetensorsWriter> writers = new ArrayList<>();
+  private static List<CheckpointWriter> createWriters(Checkpoint base, List<Double> alphas, List<Path> outputs) {
+    List<CheckpointWriter> writers = new ArrayList<>();
     try {
       for (int i = 0; i < outputs.size(); i++) {
-        writers.add(SafetensorsWriter.create(outputs.get(i), base.tensors(), metadata(base, alphas.get(i))));
+        writers.add(Checkpoints.createWriter(outputs.get(i), base.shards(), metadata(base, alphas.get(i))));
       }
     } catch (RuntimeException e) {
-      writers.forEach(SafetensorsWriter::abort);
+      writers.forEach(CheckpointWriter::abort);
       throw e;
     }
     return writers;
   }
 
-  private static Map<String, String> metadata(SafetensorsFile base, double alpha) {
+  private static Map<String, String> metadata(Checkpoint base, double alpha) {
     Map<String, String> metadata = new LinkedHashMap<>(base.metadata());
     metadata.put(METADATA_METHOD, NAME);
     // Adding 0.0 turns -0.0 into 0.0, so alpha 0 is always recorded as "0.0".
@@ -132,126 +160,110 @@ public final class LinearMerge implements MergeMethod {
   }
 
   private static void writeTensors(
-      SafetensorsFile base, SafetensorsFile fineTuned, List<Double> alphas, List<SafetensorsWriter> writers) {
-    ChunkBuffers buffers = new ChunkBuffers();
+      Checkpoint base, Checkpoint fineTuned, List<Double> alphas, List<CheckpointWriter> writers) {
+    TensorStreams streams = new TensorStreams(base, fineTuned, writers);
     for (TensorSpec spec : base.tensors()) {
-      ByteBuffer baseData = base.data(spec.name());
-      ByteBuffer fineTunedData = fineTuned.data(spec.name());
-      boolean mixable = spec.dtype().isFloatingPoint() && spec.elementCount() > 0;
+      if (spec.dtype().isFloatingPoint() && needsMixing(alphas)) {
+        streams.mix(spec, alphas);
+      } else if (spec.dtype().isFloatingPoint()) {
+        streams.copyEndpoints(spec, alphas);
+      } else {
+        streams.copyFromBase(spec);
+      }
+    }
+  }
 
-      List<Integer> mixedOutputs = new ArrayList<>();
-      for (int i = 0; i < alphas.size(); i++) {
-        double alpha = alphas.get(i);
-        if (!mixable || alpha == 0.0) {
-          writers.get(i).write(spec.name(), baseData);
-        } else if (alpha == 1.0) {
-          writers.get(i).write(spec.name(), fineTunedData);
-        } else {
-          mixedOutputs.add(i);
+  private static boolean needsMixing(List<Double> alphas) {
+    return alphas.stream().anyMatch(alpha -> alpha != 0.0 && alpha != 1.0);
+  }
+
+  /** Chunked reads of one tensor from both inputs and writes into every output, with buffers reused throughout. */
+  private static final class TensorStreams {
+    private final Checkpoint base;
+    private final Checkpoint fineTuned;
+    private final List<CheckpointWriter> writers;
+    private final ChunkMixer mixer = new ChunkMixer(CHUNK_ELEMENTS);
+    /** Direct, so that file channels read into them without an intermediate copy; sized for F64 chunks. */
+    private final ByteBuffer baseBytes = chunkBuffer();
+    private final ByteBuffer fineTunedBytes = chunkBuffer();
+
+    TensorStreams(Checkpoint base, Checkpoint fineTuned, List<CheckpointWriter> writers) {
+      this.base = base;
+      this.fineTuned = fineTuned;
+      this.writers = writers;
+    }
+
+    /** Writes the mix for every alpha, reading each chunk of both inputs once for all outputs. */
+    void mix(TensorSpec spec, List<Double> alphas) {
+      int elementSize = spec.dtype().byteSize();
+      long elementCount = spec.elementCount();
+      for (long start = 0; start < elementCount; start += CHUNK_ELEMENTS) {
+        int count = (int) Math.min(CHUNK_ELEMENTS, elementCount - start);
+        read(base, spec, start * elementSize, count * elementSize, baseBytes);
+        read(fineTuned, spec, start * elementSize, count * elementSize, fineTunedBytes);
+        mixer.load(spec.dtype(), baseBytes, fineTunedBytes, count);
+
+        for (int i = 0; i < alphas.size(); i++) {
+          double alpha = alphas.get(i);
+          writers.get(i).writeChunk(spec.name(), chunkFor(alpha));
         }
       }
+      writeIfEmpty(spec);
+    }
 
-      if (!mixedOutputs.isEmpty()) {
-        mixTensor(spec, baseData, fineTunedData, alphas, writers, mixedOutputs, buffers);
+    private ByteBuffer chunkFor(double alpha) {
+      if (alpha == 0.0) {
+        return baseBytes;
+      }
+      if (alpha == 1.0) {
+        return fineTunedBytes;
+      }
+      return mixer.mix(alpha);
+    }
+
+    /** Writes the base's bytes to the alpha 0 outputs and the fine-tuned bytes to the alpha 1 outputs. */
+    void copyEndpoints(TensorSpec spec, List<Double> alphas) {
+      for (long offset = 0; offset < spec.byteSize(); offset += baseBytes.capacity()) {
+        int length = (int) Math.min(baseBytes.capacity(), spec.byteSize() - offset);
+        read(base, spec, offset, length, baseBytes);
+        read(fineTuned, spec, offset, length, fineTunedBytes);
+        for (int i = 0; i < alphas.size(); i++) {
+          writers.get(i).writeChunk(spec.name(), alphas.get(i) == 0.0 ? baseBytes : fineTunedBytes);
+        }
+      }
+      writeIfEmpty(spec);
+    }
+
+    /** Writes the base's bytes to every output. */
+    void copyFromBase(TensorSpec spec) {
+      for (long offset = 0; offset < spec.byteSize(); offset += baseBytes.capacity()) {
+        int length = (int) Math.min(baseBytes.capacity(), spec.byteSize() - offset);
+        read(base, spec, offset, length, baseBytes);
+        for (CheckpointWriter writer : writers) {
+          writer.writeChunk(spec.name(), baseBytes);
+        }
+      }
+      writeIfEmpty(spec);
+    }
+
+    /** Completes a tensor without elements, which the chunk loops above never visit. */
+    private void writeIfEmpty(TensorSpec spec) {
+      if (spec.byteSize() > 0) {
+        return;
+      }
+      for (CheckpointWriter writer : writers) {
+        writer.write(spec.name(), ByteBuffer.allocate(0));
       }
     }
-  }
 
-  /** Mixes one floating-point tensor for the outputs at {@code mixedOutputs}, chunk by chunk. */
-  private static void mixTensor(TensorSpec spec, ByteBuffer baseData, ByteBuffer fineTunedData, List<Double> alphas,
-      List<SafetensorsWriter> writers, List<Integer> mixedOutputs, ChunkBuffers buffers) {
-    DType dtype = spec.dtype();
-    // data() returns at most 2 GiB, so element counts and byte offsets fit in an int.
-    int elementCount = Math.toIntExact(spec.elementCount());
-
-    for (int start = 0; start < elementCount; start += CHUNK_ELEMENTS) {
-      int count = Math.min(CHUNK_ELEMENTS, elementCount - start);
-      ByteBuffer baseChunk = chunk(baseData, dtype, start, count);
-      ByteBuffer fineTunedChunk = chunk(fineTunedData, dtype, start, count);
-
-      if (dtype == DType.F64) {
-        mixDoubleChunk(spec.name(), baseChunk, fineTunedChunk, count, alphas, writers, mixedOutputs, buffers);
-      } else {
-        mixFloatChunk(spec, baseChunk, fineTunedChunk, count, alphas, writers, mixedOutputs, buffers);
-      }
-    }
-  }
-
-  private static void mixFloatChunk(TensorSpec spec, ByteBuffer baseChunk, ByteBuffer fineTunedChunk, int count,
-      List<Double> alphas, List<SafetensorsWriter> writers, List<Integer> mixedOutputs, ChunkBuffers buffers) {
-    FloatChunkCodec.decode(spec.dtype(), baseChunk, buffers.baseFloats, count);
-    FloatChunkCodec.decode(spec.dtype(), fineTunedChunk, buffers.fineTunedFloats, count);
-
-    for (int output : mixedOutputs) {
-      mix(buffers.baseFloats, buffers.fineTunedFloats, buffers.mixedFloats, count, alphas.get(output));
-      FloatChunkCodec.encode(spec.dtype(), buffers.mixedFloats, count, buffers.output);
-      writers.get(output).writeChunk(spec.name(), buffers.output);
-    }
-  }
-
-  private static void mixDoubleChunk(String name, ByteBuffer baseChunk, ByteBuffer fineTunedChunk, int count,
-      List<Double> alphas, List<SafetensorsWriter> writers, List<Integer> mixedOutputs, ChunkBuffers buffers) {
-    double[] baseDoubles = buffers.baseDoubles();
-    double[] fineTunedDoubles = buffers.fineTunedDoubles();
-    double[] mixedDoubles = buffers.mixedDoubles();
-    baseChunk.asDoubleBuffer().get(baseDoubles, 0, count);
-    fineTunedChunk.asDoubleBuffer().get(fineTunedDoubles, 0, count);
-
-    for (int output : mixedOutputs) {
-      double alpha = alphas.get(output);
-      double baseWeight = 1.0 - alpha;
-      for (int i = 0; i < count; i++) {
-        mixedDoubles[i] = baseWeight * baseDoubles[i] + alpha * fineTunedDoubles[i];
-      }
-      buffers.output.clear();
-      buffers.output.asDoubleBuffer().put(mixedDoubles, 0, count);
-      buffers.output.limit(count * Double.BYTES);
-      writers.get(output).writeChunk(name, buffers.output);
-    }
-  }
-
-  /** Computes {@code (1 - alpha) * base + alpha * fineTuned} in double and rounds each result once to float. */
-  static void mix(float[] base, float[] fineTuned, float[] mixed, int count, double alpha) {
-    double baseWeight = 1.0 - alpha;
-    for (int i = 0; i < count; i++) {
-      mixed[i] = (float) (baseWeight * base[i] + alpha * fineTuned[i]);
-    }
-  }
-
-  private static ByteBuffer chunk(ByteBuffer data, DType dtype, int start, int count) {
-    return data.slice(start * dtype.byteSize(), count * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /** Scratch arrays and the output buffer, allocated once per merge and reused for every chunk. */
-  private static final class ChunkBuffers {
-    final float[] baseFloats = new float[CHUNK_ELEMENTS];
-    final float[] fineTunedFloats = new float[CHUNK_ELEMENTS];
-    final float[] mixedFloats = new float[CHUNK_ELEMENTS];
-    /** Direct, so that the file channel writes it without an intermediate copy; sized for F64 chunks. */
-    final ByteBuffer output = ByteBuffer.allocateDirect(CHUNK_ELEMENTS * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    private double[] baseDoubles;
-    private double[] fineTunedDoubles;
-    private double[] mixedDoubles;
-
-    double[] baseDoubles() {
-      if (baseDoubles == null) {
-        baseDoubles = new double[CHUNK_ELEMENTS];
-      }
-      return baseDoubles;
+    private static void read(Checkpoint checkpoint, TensorSpec spec, long offset, int length, ByteBuffer target) {
+      target.clear().limit(length);
+      checkpoint.readData(spec.name(), offset, target);
+      target.flip();
     }
 
-    double[] fineTunedDoubles() {
-      if (fineTunedDoubles == null) {
-        fineTunedDoubles = new double[CHUNK_ELEMENTS];
-      }
-      return fineTunedDoubles;
-    }
-
-    double[] mixedDoubles() {
-      if (mixedDoubles == null) {
-        mixedDoubles = new double[CHUNK_ELEMENTS];
-      }
-      return mixedDoubles;
+    private static ByteBuffer chunkBuffer() {
+      return ByteBuffer.allocateDirect(CHUNK_ELEMENTS * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     }
   }
 }

@@ -46,6 +46,8 @@ public class InterpolationService {
         WorkDirectory.create(config.workDirectory(), "paint-interpolator-" + taskId + "-",
             "paint.interpolator.work-directory")) {
       long started = System.nanoTime();
+      // NOTE: the object store carries each checkpoint as one safetensors object with one manifest, so the
+      // service merges single files; LinearMerge itself also reads and writes sharded checkpoints.
       Path base = workDirectory.resolve("base.safetensors");
       Path fineTuned = workDirectory.resolve("fine-tuned.safetensors");
       checkpoints.download(event.base().encoder(), base);

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.paint.shared.checkpoint.Checkpoint;
+import dev.paint.shared.checkpoint.CheckpointShard;
+import dev.paint.shared.checkpoint.CheckpointWriter;
+import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.checkpoint.DType;
 import dev.paint.shared.checkpoint.Float16;
 import dev.paint.shared.checkpoint.SafetensorsFile;
 import dev.paint.shared.checkpoint.SafetensorsWriter;
 import dev.paint.shared.checkpoint.Tensor;
+import dev.paint.shared.checkpoint.TensorSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -46,7 +51,7 @@ class LinearMergeTest {
   }
 
   @Test
-  void mixedTensorsMatchDoubleReference() {
+  void mixedTensorsMatchExactMix() {
     // One more chunk than fits, so that the last chunk is partial.
     int f32Count = LinearMerge.CHUNK_ELEMENTS + 1001;
     float[] baseF32 = randomFloats(f32Count, 1);
@@ -74,8 +79,10 @@ class LinearMergeTest {
       float[] mixedF32 = merged.read("f32").toFloats();
       for (int i = 0; i < f32Count; i++) {
         double expected = (1 - alpha) * baseF32[i] + alpha * fineTunedF32[i];
-        double ulp = Math.ulp((float) expected);
-        assertThat((double) mixedF32[i]).as("f32[%d]", i).isCloseTo(expected, within(ulp));
+        // Mixing in float: one rounding of the result and about two of the larger input, as ChunkMixer states.
+        float larger = Math.max(Math.abs(baseF32[i]), Math.abs(fineTunedF32[i]));
+        double tolerance = Math.ulp((float) expected) + 2 * Math.ulp(larger);
+        assertThat((double) mixedF32[i]).as("f32[%d]", i).isCloseTo(expected, within(tolerance));
       }
       assertHalfTypeWithinOneUlp(merged, baseFile, fineTunedFile, "f16", alpha, 10, -14);
       assertHalfTypeWithinOneUlp(merged, baseFile, fineTunedFile, "bf16", alpha, 7, -126);
@@ -266,6 +273,54 @@ class LinearMergeTest {
   }
 
   @Test
+  void shardedCheckpointsMergeLikeSingleFiles() throws IOException {
+    Path base = checkpoint("base", mixedDtypeTensors(5), Map.of("paint.model", "vit"));
+    Path fineTuned = checkpoint("fine-tuned", mixedDtypeTensors(6), Map.of("paint.model", "vit"));
+    Path shardedBase = sharded("base-sharded", base);
+    Path shardedFineTuned = sharded("fine-tuned-sharded", fineTuned);
+    Path single = directory.resolve("single.safetensors");
+    Path shardedOutput = directory.resolve("candidate").resolve("model.safetensors.index.json");
+
+    merge.merge(base, fineTuned, List.of(0.3), List.of(single));
+    merge.merge(shardedBase, shardedFineTuned, List.of(0.3), List.of(shardedOutput));
+
+    try (Checkpoint expected = Checkpoints.open(single); Checkpoint actual = Checkpoints.open(shardedOutput)) {
+      assertThat(actual.shards()).extracting(CheckpointShard::fileName)
+          .containsExactly("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors");
+      assertThat(actual.tensors()).containsExactlyElementsOf(expected.tensors());
+      assertThat(actual.metadata()).containsEntry(MergeMethod.METADATA_ALPHA, "0.3");
+      for (TensorSpec spec : expected.tensors()) {
+        assertThat(allBytes(actual, spec)).as(spec.name()).isEqualTo(allBytes(expected, spec));
+      }
+    }
+  }
+
+  @Test
+  void shardedOutputBesideInputShardsRejected() {
+    Path base = sharded("base-sharded", checkpoint("base", mixedDtypeTensors(5), Map.of()));
+    Path fineTuned = sharded("fine-tuned-sharded", checkpoint("fine-tuned", mixedDtypeTensors(6), Map.of()));
+    Path output = base.resolveSibling("candidate.safetensors.index.json");
+
+    assertThatThrownBy(() -> merge.merge(base, fineTuned, List.of(0.5), List.of(output)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is also an input of the merge")
+        .hasMessageContaining("model-00001-of-00002.safetensors");
+  }
+
+  @Test
+  void shardedOutputsSharingDirectoryRejected() {
+    Path base = sharded("base-sharded", checkpoint("base", mixedDtypeTensors(5), Map.of()));
+    Path fineTuned = checkpoint("fine-tuned", mixedDtypeTensors(6), Map.of());
+    Path first = directory.resolve("out").resolve("a.safetensors.index.json");
+    Path second = directory.resolve("out").resolve("b.safetensors.index.json");
+
+    assertThatThrownBy(() -> merge.merge(base, fineTuned, List.of(0.2, 0.4), List.of(first, second)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("would both write")
+        .hasMessageContaining("own directory");
+  }
+
+  @Test
   void mergeMethodsFindsLinearByName() {
     assertThat(MergeMethods.byName("linear")).isInstanceOf(LinearMerge.class);
     assertThat(MergeMethods.names()).containsExactly("linear");
@@ -294,6 +349,30 @@ class LinearMergeTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Copies a single-file checkpoint into two shards in its own directory, splitting its tensors in half. */
+  private Path sharded(String name, Path singleFile) {
+    Path index = directory.resolve(name).resolve("model.safetensors.index.json");
+    try (SafetensorsFile source = SafetensorsFile.open(singleFile)) {
+      List<TensorSpec> tensors = source.tensors();
+      int half = tensors.size() / 2;
+      List<CheckpointShard> layout = List.of(
+          new CheckpointShard("model-00001-of-00002.safetensors", tensors.subList(0, half)),
+          new CheckpointShard("model-00002-of-00002.safetensors", tensors.subList(half, tensors.size())));
+      try (CheckpointWriter writer = Checkpoints.createWriter(index, layout, source.metadata())) {
+        for (TensorSpec spec : tensors) {
+          writer.write(spec.name(), source.data(spec.name()));
+        }
+      }
+    }
+    return index;
+  }
+
+  private static byte[] allBytes(Checkpoint checkpoint, TensorSpec spec) {
+    ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(spec.byteSize()));
+    checkpoint.readData(spec.name(), 0, bytes);
+    return bytes.array();
   }
 
   private Path checkpoint(String name, List<Tensor> tensors, Map<String, String> metadata) {

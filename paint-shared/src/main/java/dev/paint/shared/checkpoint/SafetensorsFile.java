@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * {@link #close()}, because a mapping does not depend on its channel, but they fault if the file is truncated
  * while they are in use.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements Checkpoint {
 
   /** Default maximum header size, 100 MiB, which is above the 100 MB that the reference implementation accepts. */
   public static final long DEFAULT_MAX_HEADER_BYTES = 100L * 1024 * 1024;
@@ -86,18 +86,27 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /** Returns the file this checkpoint was opened from. */
+  @Override
   public Path path() {
     return path;
   }
 
   /** Returns the {@code __metadata__} map of the header, empty when there is none. */
+  @Override
   public Map<String, String> metadata() {
     return metadata;
   }
 
   /** Returns the specs of all tensors in the order of their data in the file. */
+  @Override
   public List<TensorSpec> tensors() {
     return tensors;
+  }
+
+  /** Returns one shard, named by this file's name, with all tensors. */
+  @Override
+  public List<CheckpointShard> shards() {
+    return List.of(new CheckpointShard(path.getFileName().toString(), tensors));
   }
 
   /** Returns whether the checkpoint has a tensor of this name. */
@@ -110,6 +119,7 @@ public final class SafetensorsFile implements AutoCloseable {
    *
    * @throws TensorNotFoundException when there is no such tensor
    */
+  @Override
   public TensorSpec spec(String name) {
     return entry(name).spec();
   }
@@ -139,6 +149,33 @@ public final class SafetensorsFile implements AutoCloseable {
           .order(ByteOrder.LITTLE_ENDIAN);
     } catch (IOException e) {
       throw new UncheckedIOException("Mapping tensor '" + name + "' of checkpoint " + path + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void readData(String name, long offset, ByteBuffer target) {
+    SafetensorsHeader.Entry entry = entry(name);
+    long length = entry.end() - entry.begin();
+    if (offset < 0 || offset > length - target.remaining()) {
+      throw new IllegalArgumentException("Cannot read " + target.remaining() + " bytes at offset " + offset
+          + " of tensor '" + name + "' in " + path + ", which has " + length + " bytes; read within [0, "
+          + length + "].");
+    }
+
+    long position = dataStart + entry.begin() + offset;
+    try {
+      while (target.hasRemaining()) {
+        int read = channel.read(target, position);
+        if (read < 0) {
+          throw new CheckpointFormatException("Checkpoint " + path + " ended at byte " + position
+              + " while reading tensor '" + name + "'; it was truncated after it was opened. Download or export"
+              + " it again.");
+        }
+        position += read;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading tensor '" + name + "' of checkpoint " + path + " failed: "
           + e.getMessage(), e);
     }
   }

@@ -26,7 +26,7 @@ import java.util.Objects;
  *
  * <p>Instances are not thread-safe.
  */
-public final class SafetensorsWriter implements AutoCloseable {
+public final class SafetensorsWriter implements CheckpointWriter {
 
   /** Suffix of the file that receives the bytes until the checkpoint is complete. */
   public static final String PARTIAL_SUFFIX = ".partial";
@@ -100,6 +100,7 @@ public final class SafetensorsWriter implements AutoCloseable {
   }
 
   /** Returns the final path, which exists only after a successful {@link #close()}. */
+  @Override
   public Path path() {
     return file;
   }
@@ -110,6 +111,7 @@ public final class SafetensorsWriter implements AutoCloseable {
    * @throws IllegalStateException when {@code name} is not the next tensor in the layout
    * @throws IllegalArgumentException when the buffer does not hold exactly the tensor's byte size
    */
+  @Override
   public void write(String name, ByteBuffer data) {
     TensorSpec spec = requireNext(name);
     if (bytesWrittenOfNext != 0) {
@@ -132,6 +134,7 @@ public final class SafetensorsWriter implements AutoCloseable {
    * @throws IllegalStateException when {@code name} is not the next tensor in the layout
    * @throws IllegalArgumentException when the piece would run past the end of the tensor
    */
+  @Override
   public void writeChunk(String name, ByteBuffer chunk) {
     TensorSpec spec = requireNext(name);
     long remaining = spec.byteSize() - bytesWrittenOfNext;
@@ -181,6 +184,7 @@ public final class SafetensorsWriter implements AutoCloseable {
   }
 
   /** Stops writing and deletes the partial file; the final path is left untouched. Does nothing when finished. */
+  @Override
   public void abort() {
     if (finished) {
       return;

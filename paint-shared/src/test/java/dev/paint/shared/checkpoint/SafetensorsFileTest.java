@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.charset.Charset;
@@ -59,6 +60,27 @@ class SafetensorsFileTest {
       assertThat(data.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
       assertThat(data.remaining()).isEqualTo(8);
       assertThat(data.getFloat(4)).isEqualTo(-3f);
+    }
+  }
+
+  @Test
+  void readDataCopiesByteRange() {
+    Path file = directory.resolve("model.safetensors");
+    SafetensorsWriter.write(file, List.of(Tensor.ofFloats("w", new long[] {3}, new float[] {1.5f, -3, 7})), Map.of());
+    ByteBuffer target = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+
+    try (SafetensorsFile checkpoint = SafetensorsFile.open(file)) {
+      checkpoint.readData("w", 4, target);
+
+      assertThat(target.getFloat(0)).isEqualTo(-3f);
+      assertThat(target.getFloat(4)).isEqualTo(7f);
+      assertThat(target.hasRemaining()).isFalse();
+      assertThatThrownBy(() -> checkpoint.readData("w", 8, ByteBuffer.allocate(8)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Cannot read 8 bytes at offset 8 of tensor 'w'")
+          .hasMessageContaining("which has 12 bytes");
+      assertThatThrownBy(() -> checkpoint.readData("w", -1, ByteBuffer.allocate(1)))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 

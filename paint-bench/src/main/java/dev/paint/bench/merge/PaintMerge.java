@@ -1,0 +1,59 @@
+package dev.paint.bench.merge;
+
+import dev.paint.interpolator.merge.LinearMerge;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The paint contender of the interpolation benchmark: {@link LinearMerge} of a base and a fine-tuned checkpoint at
+ * one alpha, as the interpolator service runs it, fsync of the output included.
+ *
+ * <p>Usage: {@code PaintMerge BASE FINE_TUNED ALPHA OUTPUT [RUNS]}. The merge runs {@code RUNS} times (default 1)
+ * in this JVM, deleting the output before each run. The first run includes the JIT compiler's warm-up, which a
+ * one-off command pays, and the last one does not, as in the long-running service. Prints
+ * {@code {"seconds": LAST, "first_seconds": FIRST}}, each timed from opening the inputs to the completed output, so
+ * that JVM start-up is left out as Python's imports are for the references.
+ */
+public final class PaintMerge {
+
+  private PaintMerge() {
+  }
+
+  public static void main(String[] args) {
+    if (args.length != 4 && args.length != 5) {
+      throw new IllegalArgumentException("Usage: PaintMerge BASE FINE_TUNED ALPHA OUTPUT [RUNS]");
+    }
+    Path base = Path.of(args[0]);
+    Path fineTuned = Path.of(args[1]);
+    double alpha = Double.parseDouble(args[2]);
+    Path output = Path.of(args[3]);
+    int runs = args.length == 5 ? Integer.parseInt(args[4]) : 1;
+
+    List<Double> seconds = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      delete(output);
+      long started = System.nanoTime();
+      new LinearMerge().merge(base, fineTuned, List.of(alpha), List.of(output));
+      seconds.add((System.nanoTime() - started) / 1e9);
+    }
+    System.out.printf("{\"seconds\": %.6f, \"first_seconds\": %.6f}%n", seconds.get(runs - 1), seconds.get(0));
+  }
+
+  /** Deletes a previous output, with its shards, so that every run writes new files as the first one does. */
+  private static void delete(Path output) {
+    if (!Files.exists(output)) {
+      return;
+    }
+    try {
+      for (Path file : PlainCopy.files(output)) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Deleting the previous output " + output + " failed: " + e.getMessage(), e);
+    }
+  }
+}
