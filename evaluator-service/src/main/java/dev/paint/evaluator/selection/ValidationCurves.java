@@ -1,8 +1,11 @@
 package dev.paint.evaluator.selection;
 
 import dev.paint.shared.event.TaskRole;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * Validation accuracy (percent) of every candidate on every task seen so far, the only input alpha selection gets: test
@@ -26,6 +29,46 @@ public record ValidationCurves(
             + curve.getValue().length + " points for " + alphas.size() + " alphas");
       }
     }
+  }
+
+  /**
+   * Builds curves from measured points: per alpha, the validation accuracy of each task. Every point must name the same
+   * tasks.
+   */
+  public static ValidationCurves of(
+      SortedMap<Double, Map<String, Double>> points, Map<String, TaskRole> roles, Map<String, Double> referenceAccuracy) {
+    List<Double> alphas = List.copyOf(points.keySet());
+    Map<String, double[]> accuracy = new LinkedHashMap<>();
+    roles.keySet().forEach(task -> accuracy.put(task, new double[alphas.size()]));
+    for (int i = 0; i < alphas.size(); i++) {
+      Map<String, Double> point = points.get(alphas.get(i));
+      for (Map.Entry<String, double[]> curve : accuracy.entrySet()) {
+        Double value = point.get(curve.getKey());
+        if (value == null) {
+          throw new IllegalArgumentException(
+              "No validation accuracy of task " + curve.getKey() + " at alpha " + alphas.get(i));
+        }
+        curve.getValue()[i] = value;
+      }
+    }
+    return new ValidationCurves(alphas, accuracy, roles, referenceAccuracy);
+  }
+
+  /** Returns the curves at the candidates {@code indices} only, in the order given. */
+  public ValidationCurves subset(int... indices) {
+    List<Double> subsetAlphas = new ArrayList<>();
+    for (int index : indices) {
+      subsetAlphas.add(alphas.get(index));
+    }
+    Map<String, double[]> subsetAccuracy = new LinkedHashMap<>();
+    for (Map.Entry<String, double[]> curve : accuracy.entrySet()) {
+      double[] values = new double[indices.length];
+      for (int i = 0; i < indices.length; i++) {
+        values[i] = curve.getValue()[indices[i]];
+      }
+      subsetAccuracy.put(curve.getKey(), values);
+    }
+    return new ValidationCurves(subsetAlphas, subsetAccuracy, roles, referenceAccuracy);
   }
 
   /** Mean accuracy at candidate {@code index} over the tasks with {@code role}, or over all tasks when null. */
