@@ -98,6 +98,7 @@ class PipelineEndToEndTest {
         pretraining,
         patch,
         ALPHAS,
+        null,
         Duration.ofMinutes(5),
         Duration.ofMinutes(15));
   }
