@@ -33,6 +33,7 @@ import dev.paint.shared.storage.StageRecords;
 import dev.paint.testing.KafkaEvents;
 import dev.paint.testing.LocalStackResource;
 import dev.paint.testing.SyntheticImages;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -64,6 +65,7 @@ class CoarseToFineSearchConsumerTest {
   @Inject CheckpointStore checkpoints;
   @Inject DatasetStore datasets;
   @Inject StageRecords stages;
+  @Inject MeterRegistry meters;
   @TempDir Path directory;
 
   private String modelName;
@@ -93,6 +95,8 @@ class CoarseToFineSearchConsumerTest {
         written.keySet().stream().sorted().map(alpha -> ObjectKeys.candidate(modelName, taskId, alpha)).toList());
     assertThat(selected.chosen().checkpoint()).isEqualTo(written.get(selected.chosen().alpha()));
     assertThat(sha256(selected.chosen().checkpoint().key())).isEqualTo(selected.chosen().checkpoint().sha256());
+    assertThat(meters.find("paint.evaluator.candidate.evaluations").tags("model", modelName, "search", "coarse-to-fine")
+        .counter().count()).isEqualTo(selected.evaluations().doubleValue());
     assertThat(selected.accuracy().get("halves").patchedValidation())
         .isEqualTo(selected.validationCurves().get("halves").get(selected.alphas().indexOf(selected.chosen().alpha())));
   }
