@@ -12,7 +12,8 @@ import java.util.function.Function;
  * Coarse-to-fine search for the alpha that a selection rule would choose on the whole grid, evaluating at most half of
  * the grid's candidates. Round 1 evaluates the grid's first, middle and last alpha. Each later round evaluates one
  * alpha next to the best so far, at half the distance (rounded up) to its nearest evaluated neighbour. When both
- * neighbours are more than one grid step away, it moves toward the neighbour that the rule prefers of the two. The
+ * neighbours are more than one grid step away, it moves toward the neighbour with the higher objective of the rule
+ * (mean accuracy, or patch-task accuracy for the constrained rule), and toward the smaller alpha on a tie. The
  * search stops when both neighbours of the best are one grid step away or the evaluation budget is spent.
  *
  * <p>"Best" is always the rule's own choice among the evaluated alphas, with its ties and fallback, so the search
@@ -58,8 +59,10 @@ public final class CoarseToFineSearch {
 
     boolean goLeft = leftOpen;
     if (leftOpen && rightOpen) {
-      ValidationCurves neighbours = evaluated.subset(bestPosition - 1, bestPosition + 1);
-      goLeft = selector.select(neighbours, tolerancePoints) == 0;
+      // The objective ignores the constrained rule's tolerance, because its best candidate sits at the tolerance edge,
+      // on the side of the neighbour with the higher patch accuracy even when that neighbour breaks the tolerance.
+      goLeft = selector.objective(evaluated, bestPosition - 1)
+          >= selector.objective(evaluated, bestPosition + 1) - AlphaSelector.TIE_EPSILON;
     }
     int gap = goLeft ? best - left : right - best;
     int step = (gap + 1) / 2;

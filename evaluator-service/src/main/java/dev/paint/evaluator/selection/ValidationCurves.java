@@ -1,7 +1,6 @@
 package dev.paint.evaluator.selection;
 
 import dev.paint.shared.event.TaskRole;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,23 +51,6 @@ public record ValidationCurves(
       }
     }
     return new ValidationCurves(alphas, accuracy, roles, referenceAccuracy);
-  }
-
-  /** Returns the curves at the candidates {@code indices} only, in the order given. */
-  public ValidationCurves subset(int... indices) {
-    List<Double> subsetAlphas = new ArrayList<>();
-    for (int index : indices) {
-      subsetAlphas.add(alphas.get(index));
-    }
-    Map<String, double[]> subsetAccuracy = new LinkedHashMap<>();
-    for (Map.Entry<String, double[]> curve : accuracy.entrySet()) {
-      double[] values = new double[indices.length];
-      for (int i = 0; i < indices.length; i++) {
-        values[i] = curve.getValue()[indices[i]];
-      }
-      subsetAccuracy.put(curve.getKey(), values);
-    }
-    return new ValidationCurves(subsetAlphas, subsetAccuracy, roles, referenceAccuracy);
   }
 
   /** Mean accuracy at candidate {@code index} over the tasks with {@code role}, or over all tasks when null. */

@@ -148,6 +148,37 @@ class CoarseToFineSearchTest {
   }
 
   @Test
+  void recordedQuickDemoCurvesMatchGrid() {
+    // Validation curves that DemoCurveRecorder measured with the demo's quick settings (--max-images 3000
+    // --pretrain-epochs 1): Fashion-MNIST is supported with a reference of 68.00, each patch follows the mnist patch
+    // at alpha 0.7. Validation splits of 143 to 300 images make one image worth 0.3 to 0.7 points.
+    double[] fashionMnist = {68.00, 68.00, 68.00, 68.33, 68.00, 67.67, 68.00, 68.67, 66.33, 65.33, 63.67};
+    double[] mnist = {69.17, 75.00, 76.25, 80.83, 81.67, 82.50, 83.75, 85.42, 85.83, 87.50, 87.92};
+    double[] fashionAfter = {68.67, 68.67, 67.67, 69.00, 69.67, 70.33, 69.00, 68.33, 67.33, 65.00, 62.67};
+    double[] mnistAfter = {85.42, 85.42, 85.00, 83.33, 80.42, 80.00, 78.75, 77.08, 74.58, 74.58, 73.33};
+    double[] uciDigits = {89.51, 91.61, 93.71, 95.10, 95.10, 95.80, 95.10, 96.50, 97.20, 97.90, 97.90};
+    Map<String, TaskRole> second = new LinkedHashMap<>(roles());
+    second.put("mnist", TaskRole.SUPPORTED);
+    second.put("uci-digits", TaskRole.PATCH);
+    Map<String, Double> reference = Map.of("fashion", 68.00, "mnist", 69.17);
+
+    Comparison constrainedMnist = compare(GRID, roles(), reference, CONSTRAINED, 1.0,
+        i -> Map.of("fashion", fashionMnist[i], "mnist", mnist[i]));
+    Comparison constrainedUci = compare(GRID, second, reference, CONSTRAINED, 1.0,
+        i -> Map.of("fashion", fashionAfter[i], "mnist", mnistAfter[i], "uci-digits", uciDigits[i]));
+    Comparison meanMnist = compare(GRID, roles(), Map.of(), MEAN, 1.0,
+        i -> Map.of("fashion", fashionMnist[i], "mnist", mnist[i]));
+    Comparison meanUci = compare(GRID, second, Map.of(), MEAN, 1.0,
+        i -> Map.of("fashion", fashionAfter[i], "mnist", mnistAfter[i], "uci-digits", uciDigits[i]));
+
+    assertThat(constrainedMnist.search().chosenAlpha()).isEqualTo(constrainedMnist.gridAlpha()).isEqualTo(0.7);
+    assertThat(constrainedUci.search().chosenAlpha()).isEqualTo(constrainedUci.gridAlpha()).isEqualTo(0.8);
+    assertThat(meanMnist.search().chosenAlpha()).isEqualTo(meanMnist.gridAlpha());
+    assertThat(meanUci.search().chosenAlpha())
+        .isCloseTo(meanUci.gridAlpha(), org.assertj.core.data.Offset.offset(0.1 + 1e-9));
+  }
+
+  @Test
   void alphaOffGridIsRejected() {
     Map<String, double[]> accuracy = Map.of("mnist", new double[] {1.0, 2.0, 3.0});
     ValidationCurves curves =
