@@ -2,12 +2,15 @@ package dev.paint.bench.search;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
+import dev.paint.demo.BaseModelBuilder;
+import dev.paint.demo.DemoDatasets;
 import dev.paint.evaluator.selection.AlphaSelector;
 import dev.paint.evaluator.selection.ValidationCurves;
 import dev.paint.shared.dataset.BuiltinDataset;
 import dev.paint.shared.dataset.Dataset;
 import dev.paint.shared.dataset.DatasetSplitter;
 import dev.paint.shared.dataset.ImageSize;
+import dev.paint.shared.dataset.RawDataset;
 import dev.paint.shared.event.Hyperparameters;
 import dev.paint.shared.event.SelectionRule;
 import dev.paint.shared.event.TaskRole;
@@ -31,13 +34,13 @@ import java.util.Map;
  * digits, and the interpolator's 11-point grid. Each rule's model continues from the alpha its rule chose on the full
  * grid, as the demo's models do. It writes the curves in the demo report's JSON layout for {@link AlphaSearchReplay}.
  *
- * <p>Usage: {@code DemoCurveRecorder DATA_DIR OUTPUT_JSON}
+ * <p>Usage: {@code DemoCurveRecorder DATA_DIR OUTPUT_JSON [MAX_IMAGES PRETRAIN_EPOCHS]}. The last two are the demo's
+ * {@code --max-images} and {@code --pretrain-epochs}, for its quick run; without them it records the full demo.
  */
 public final class DemoCurveRecorder {
 
   private static final List<Double> GRID = List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
-  /** The demo's pretraining recipe, as in paint-demo's BaseModelBuilder.PRETRAINING. */
-  private static final Hyperparameters PRETRAINING = new Hyperparameters(1e-3, 3, 128, 0.1, 100, 1.0, 0L, 0);
+  private static final Hyperparameters PRETRAINING = BaseModelBuilder.PRETRAINING;
   /** trainer-service's default fine-tuning recipe (TrainerConfig's defaults), which the demo's patch tasks keep. */
   private static final Hyperparameters FINE_TUNING = new Hyperparameters(1e-4, 3, 128, 0.1, 50, 1.0, 0L, 0);
   private static final double TOLERANCE_POINTS = 1.0;
@@ -45,21 +48,33 @@ public final class DemoCurveRecorder {
   private final Device device = Device.cpu();
   private final Map<String, Dataset> datasets = new LinkedHashMap<>();
   private final Map<String, ClassificationHead> heads = new LinkedHashMap<>();
+  private final int maxImages;
+  private final int pretrainEpochs;
+
+  DemoCurveRecorder(int maxImages, int pretrainEpochs) {
+    this.maxImages = maxImages;
+    this.pretrainEpochs = pretrainEpochs;
+  }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("Usage: DemoCurveRecorder DATA_DIR OUTPUT_JSON");
+    if (args.length != 2 && args.length != 4) {
+      System.err.println("Usage: DemoCurveRecorder DATA_DIR OUTPUT_JSON [MAX_IMAGES PRETRAIN_EPOCHS]");
       System.exit(2);
     }
-    Map<String, Object> report = new DemoCurveRecorder().record(Path.of(args[0]));
+    int maxImages = args.length == 4 ? Integer.parseInt(args[2]) : 0;
+    int pretrainEpochs = args.length == 4 ? Integer.parseInt(args[3]) : PRETRAINING.epochs();
+    Map<String, Object> report = new DemoCurveRecorder(maxImages, pretrainEpochs).record(Path.of(args[0]));
     Files.writeString(Path.of(args[1]), Json.write(report));
   }
 
   Map<String, Object> record(Path dataDirectory) {
     for (BuiltinDataset builtin : List.of(BuiltinDataset.FASHION_MNIST, BuiltinDataset.MNIST,
         BuiltinDataset.UCI_DIGITS)) {
-      var raw = builtin.importFrom(builtin.sourceDirectory(dataDirectory), ImageSize.GRAYSCALE_28);
-      datasets.put(builtin.key(), DatasetSplitter.split(builtin.key(), raw, 0));
+      RawDataset raw = builtin.importFrom(builtin.sourceDirectory(dataDirectory), ImageSize.GRAYSCALE_28);
+      if (maxImages > 0) {
+        raw = DemoDatasets.sample(raw, maxImages);
+      }
+      datasets.put(builtin.key(), DatasetSplitter.split(builtin.key(), raw, DemoDatasets.SPLIT_SEED));
     }
 
     float[][] base = pretrain();
@@ -91,8 +106,10 @@ public final class DemoCurveRecorder {
     ClassificationHead head = ClassificationHead.random(fashion.classNames().size(), spec.embeddingDim(), 0);
     heads.put("fashion-mnist", head);
     // The encoder's weights live in PyTorch's native memory, which only close() frees.
+    Hyperparameters recipe = new Hyperparameters(PRETRAINING.learningRate(), pretrainEpochs, PRETRAINING.batchSize(),
+        PRETRAINING.weightDecay(), PRETRAINING.warmupSteps(), PRETRAINING.maxGradNorm(), PRETRAINING.seed(), 0);
     try (Encoder encoder = Encoder.create(spec, device, 0)) {
-      EncoderTrainer.train(encoder, head, fashion.train(), PRETRAINING, null);
+      EncoderTrainer.train(encoder, head, fashion.train(), recipe, null);
       return weights(encoder);
     }
   }
