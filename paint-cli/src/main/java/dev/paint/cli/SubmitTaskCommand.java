@@ -5,6 +5,7 @@ import dev.paint.shared.dataset.Dataset;
 import dev.paint.shared.dataset.DatasetManifest;
 import dev.paint.shared.dataset.DatasetNotFoundException;
 import dev.paint.shared.dataset.DatasetStore;
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.EventValidation;
 import dev.paint.shared.event.Hyperparameters;
 import dev.paint.shared.event.PatchTaskSubmitted;
@@ -36,6 +37,7 @@ public final class SubmitTaskCommand implements Command {
   static final String RULE = "--rule";
   static final String TOLERANCE = "--tolerance";
   static final String ALPHAS = "--alphas";
+  static final String SEARCH = "--search";
   static final String LEARNING_RATE = "--learning-rate";
   static final String EPOCHS = "--epochs";
   static final String BATCH_SIZE = "--batch-size";
@@ -95,6 +97,7 @@ public final class SubmitTaskCommand implements Command {
         OptionSpec.value(RULE, "RULE", "alpha selection rule: mean-accuracy or constrained"),
         OptionSpec.value(TOLERANCE, "POINTS", "accuracy points a supported task may lose under the constrained rule"),
         OptionSpec.value(ALPHAS, "A,B,C", "alpha grid, each value from 0 to 1, such as 0,0.5,1"),
+        OptionSpec.value(SEARCH, "NAME", "alpha search: grid (every alpha) or coarse-to-fine (at most half of them)"),
         OptionSpec.value(LEARNING_RATE, "RATE", "peak AdamW learning rate of the fine-tuning"),
         OptionSpec.value(EPOCHS, "N", "passes over the training split"),
         OptionSpec.value(BATCH_SIZE, "N", "images per optimiser step"),
@@ -150,7 +153,8 @@ public final class SubmitTaskCommand implements Command {
         options.positiveInteger(EPOCHS), options.positiveInteger(BATCH_SIZE), null, null, null, null,
         options.nonNegativeInteger(MAX_TRAIN_IMAGES));
     Selection selection = new Selection(options.validate(RULE, SelectionRule::fromId),
-        options.nonNegativeNumber(TOLERANCE), options.validate(ALPHAS, SubmitTaskCommand::alphas));
+        options.nonNegativeNumber(TOLERANCE), options.validate(ALPHAS, SubmitTaskCommand::alphas),
+        options.validate(SEARCH, AlphaSearch::fromId));
 
     Integer timeoutSeconds = options.positiveInteger(TIMEOUT);
     if (timeoutSeconds != null && !options.flag(WAIT)) {

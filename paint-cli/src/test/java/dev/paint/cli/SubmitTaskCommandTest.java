@@ -8,6 +8,7 @@ import dev.paint.demo.CloudEventHeaders;
 import dev.paint.shared.dataset.Dataset;
 import dev.paint.shared.dataset.DatasetStore;
 import dev.paint.shared.dataset.LabeledImages;
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.Candidate;
 import dev.paint.shared.event.CandidateSelected;
 import dev.paint.shared.event.CheckpointRef;
@@ -67,7 +68,8 @@ class SubmitTaskCommandTest {
   void submitPublishesCloudEventWithManifestClasses() {
     CliResult result = runCli(environment, "submit-task", "--model", model, "--task", "shapes", "--dataset",
         "shapes", "--task-id", model + "-task", "--epochs", "2", "--learning-rate", "0.0005", "--batch-size", "64",
-        "--max-train-images", "100", "--rule", "constrained", "--tolerance", "2", "--alphas", "0,0.5,1");
+        "--max-train-images", "100", "--rule", "constrained", "--tolerance", "2", "--alphas", "0,0.5,1",
+        "--search", "coarse-to-fine");
 
     assertThat(result.status()).as(result.err()).isEqualTo(PaintCli.EXIT_OK);
     assertThat(result.out()).contains("Submitted patch task " + model + "-task");
@@ -95,6 +97,7 @@ class SubmitTaskCommandTest {
     assertThat(task.selection().rule()).isEqualTo(SelectionRule.CONSTRAINED);
     assertThat(task.selection().tolerancePoints()).isEqualTo(2.0);
     assertThat(task.selection().alphas()).containsExactly(0.0, 0.5, 1.0);
+    assertThat(task.selection().search()).isEqualTo(AlphaSearch.COARSE_TO_FINE);
   }
 
   @Test

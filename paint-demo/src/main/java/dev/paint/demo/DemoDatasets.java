@@ -69,7 +69,7 @@ public final class DemoDatasets {
   }
 
   /** Replaces the source's images with seeded random samples, so that every class keeps its share. */
-  static RawDataset sample(RawDataset raw, int maxSourceImages) {
+  public static RawDataset sample(RawDataset raw, int maxSourceImages) {
     LabeledImages train = sample(raw.train(), maxSourceImages, SPLIT_SEED);
     LabeledImages test = raw.hasTest() ? sample(raw.test(), Math.max(1, maxSourceImages / 6), SPLIT_SEED + 1) : null;
     return new RawDataset(raw.classNames(), train, test, raw.sourceChecksums());

@@ -1,5 +1,6 @@
 package dev.paint.demo;
 
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.Hyperparameters;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.event.SelectionRule;
@@ -27,6 +28,8 @@ public final class DemoOptions {
       "  --report FILE         JSON report (default: <work dir>/demo-report.json)",
       "  --rules LIST          comma-separated alpha selection rules, one model each: mean-accuracy, constrained",
       "                        (default: both)",
+      "  --search NAME         alpha search of every patch task: grid (every alpha of the grid) or coarse-to-fine",
+      "                        (at most half of them) (default: the interpolator's, grid)",
       "  --tolerance POINTS    accuracy points a supported task may lose under the constrained rule (default: 1.0)",
       "  --pretrain-epochs N   epochs of base pretraining (default: 3)",
       "  --max-images N        use a random sample of at most N source training images per dataset, for a quick",
@@ -100,12 +103,13 @@ public final class DemoOptions {
         pretraining,
         defaults.patchHyperparameters(),
         defaults.alphas(),
+        values.containsKey("--search") ? search(values.get("--search")) : defaults.search(),
         readyTimeout,
         taskTimeout);
   }
 
   private static boolean isKnown(String option) {
-    return List.of("--repo", "--work-dir", "--data-dir", "--report", "--rules", "--tolerance", "--pretrain-epochs",
+    return List.of("--repo", "--work-dir", "--data-dir", "--report", "--rules", "--search", "--tolerance", "--pretrain-epochs",
         "--max-images", "--task-timeout", "--ready-timeout").contains(option);
   }
 
@@ -127,6 +131,14 @@ public final class DemoOptions {
       }
     }
     return rules;
+  }
+
+  private static AlphaSearch search(String value) {
+    try {
+      return AlphaSearch.fromId(value.trim());
+    } catch (InvalidEventException e) {
+      throw new IllegalArgumentException("Invalid --search value '" + value + "': " + e.getMessage(), e);
+    }
   }
 
   private static int positive(String option, String value) {

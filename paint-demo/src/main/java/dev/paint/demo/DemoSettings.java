@@ -1,6 +1,7 @@
 package dev.paint.demo;
 
 import dev.paint.shared.dataset.BuiltinDataset;
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.Hyperparameters;
 import dev.paint.shared.event.Selection;
 import dev.paint.shared.event.SelectionRule;
@@ -29,6 +30,7 @@ import java.util.Objects;
  * @param patchHyperparameters fine-tuning overrides sent with every patch task; {@link Hyperparameters#none()} keeps
  *     the trainer's defaults
  * @param alphas the alpha grid of every patch task, or null for the interpolator's default grid
+ * @param search the alpha search of every patch task, or null for the interpolator's default search
  * @param serviceReadyTimeout how long each service may take to become ready
  * @param taskTimeout how long a patch task may take from submission to promotion
  */
@@ -47,6 +49,7 @@ public record DemoSettings(
     Hyperparameters pretraining,
     Hyperparameters patchHyperparameters,
     List<Double> alphas,
+    AlphaSearch search,
     Duration serviceReadyTimeout,
     Duration taskTimeout) {
 
@@ -99,6 +102,7 @@ public record DemoSettings(
         BaseModelBuilder.PRETRAINING,
         Hyperparameters.none(),
         null,
+        null,
         DEFAULT_SERVICE_READY_TIMEOUT,
         DEFAULT_TASK_TIMEOUT);
   }
@@ -111,7 +115,7 @@ public record DemoSettings(
   /** Returns the alpha search sent with every patch task of {@code rule}'s model. */
   public Selection selection(SelectionRule rule) {
     Double tolerance = rule == SelectionRule.CONSTRAINED ? tolerancePoints : null;
-    return new Selection(rule, tolerance, alphas);
+    return new Selection(rule, tolerance, alphas, search);
   }
 
   public Path logDirectory() {

@@ -3,6 +3,7 @@ package dev.paint.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.Selection;
 import dev.paint.shared.event.SelectionRule;
 import java.nio.file.Files;
@@ -36,6 +37,22 @@ class DemoOptionsTest {
         .isEqualTo(new Selection(SelectionRule.MEAN_ACCURACY, null, null));
     assertThat(settings.patchTasks()).extracting(PatchTaskSpec::task).containsExactly("mnist", "uci-digits");
     assertThat(settings.pretraining().epochs()).isEqualTo(3);
+  }
+
+  @Test
+  void searchOptionReachesEverySelection() {
+    DemoSettings settings = parse("--repo", repo.toString(), "--search", "coarse-to-fine");
+
+    assertThat(settings.selection(SelectionRule.MEAN_ACCURACY).search()).isEqualTo(AlphaSearch.COARSE_TO_FINE);
+    assertThat(settings.selection(SelectionRule.CONSTRAINED).search()).isEqualTo(AlphaSearch.COARSE_TO_FINE);
+  }
+
+  @Test
+  void unknownSearchIsRejected() {
+    assertThatThrownBy(() -> parse("--repo", repo.toString(), "--search", "binary"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--search")
+        .hasMessageContaining("binary");
   }
 
   @Test

@@ -137,6 +137,7 @@ class PipelineEndToEndTest {
         pretraining,
         patch,
         ALPHAS,
+        null,
         Duration.ofMinutes(5),
         Duration.ofMinutes(15));
   }

@@ -79,6 +79,29 @@ public final class KafkaEvents {
         + " records: " + seen.stream().map(ConsumerRecord::value).toList());
   }
 
+  /**
+   * Reads {@code topics} from the beginning until a record matching {@code predicate} arrives on any of them, and
+   * returns that record; fails when none matched within {@code timeout}.
+   */
+  public static ConsumerRecord<String, String> awaitFirst(
+      String bootstrapServers, List<String> topics, Predicate<ConsumerRecord<String, String>> predicate,
+      Duration timeout) {
+    int seen = 0;
+    try (KafkaConsumer<String, String> consumer = consumer(bootstrapServers)) {
+      consumer.subscribe(topics);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          seen++;
+          if (predicate.test(record)) {
+            return record;
+          }
+        }
+      }
+    }
+    throw new AssertionError("No matching record on " + topics + " within " + timeout + "; read " + seen + " records");
+  }
+
   /** Reads every record on {@code topic} that arrives within {@code window}. */
   public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic, Duration window) {
     List<ConsumerRecord<String, String>> seen = new ArrayList<>();

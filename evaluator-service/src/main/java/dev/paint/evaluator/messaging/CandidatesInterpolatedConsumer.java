@@ -1,6 +1,8 @@
 package dev.paint.evaluator.messaging;
 
+import dev.paint.evaluator.service.CoarseToFineEvaluation;
 import dev.paint.evaluator.service.EvaluationService;
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.CandidatesInterpolated;
 import dev.paint.shared.event.CandidateSelected;
 import dev.paint.shared.event.EventTypes;
@@ -15,20 +17,24 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-/** Consumes interpolated candidates and chooses alpha on validation data. */
+/**
+ * Consumes interpolated candidates and chooses alpha on validation data: at once for a grid search, after the last
+ * round for a coarse-to-fine search, which requests each earlier round's successor instead.
+ */
 @ApplicationScoped
 public class CandidatesInterpolatedConsumer {
 
   public static final String CHANNEL = "candidates-interpolated";
   /** Redelivered events find this stage record and republish it instead of repeating the work. */
-  static final String STAGE = "selected";
+  static final String STAGE = CoarseToFineEvaluation.SELECTED_STAGE;
   private static final Logger LOG = Logger.getLogger(CandidatesInterpolatedConsumer.class);
 
   @Inject EvaluationService evaluation;
+  @Inject CoarseToFineEvaluation search;
   @Inject EvaluatorEventPublisher publisher;
   @Inject StageRecords stages;
 
-  /** Blocking because it evaluates every candidate; acknowledged only once the choice is published. */
+  /** Blocking because it evaluates candidates; acknowledged only once the choice or the next request is published. */
   @Incoming(CHANNEL)
   @Blocking
   public CompletionStage<Void> consume(Message<String> message) {
@@ -43,14 +49,24 @@ public class CandidatesInterpolatedConsumer {
 
     String taskId = event.task().taskId();
     try {
-      CandidateSelected result =
-          stages.once(event.task().modelName(), taskId, STAGE, CandidateSelected.class, () -> evaluation.evaluate(event));
-      publisher.selected(result);
+      if (event.search() == AlphaSearch.COARSE_TO_FINE) {
+        continueSearch(event);
+      } else {
+        CandidateSelected result = stages.once(event.task().modelName(), taskId, STAGE, CandidateSelected.class,
+            () -> evaluation.evaluate(event));
+        publisher.selected(result);
+      }
     } catch (RuntimeException | LinkageError e) {
       // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
       LOG.errorf(e, "Evaluation failed for patch task %s of model %s", taskId, event.task().modelName());
       publisher.failed(taskId, event.task().modelName(), "Evaluation failed: " + e.getMessage());
     }
     return message.ack();
+  }
+
+  private void continueSearch(CandidatesInterpolated event) {
+    CoarseToFineEvaluation.RoundOutcome outcome = search.evaluateRound(event);
+    outcome.request().ifPresent(publisher::requested);
+    outcome.selected().ifPresent(publisher::selected);
   }
 }

@@ -13,6 +13,12 @@ public interface AlphaSelector {
   /** Returns the index of the chosen candidate in {@link ValidationCurves#alphas()}. */
   int select(ValidationCurves curves, double tolerancePoints);
 
+  /**
+   * Returns the accuracy that the rule maximises at candidate {@code index}, ignoring any constraint. A search uses it
+   * to decide which unexplored side of the best candidate looks more promising.
+   */
+  double objective(ValidationCurves curves, int index);
+
   static AlphaSelector forRule(SelectionRule rule) {
     return switch (rule) {
       case MEAN_ACCURACY -> new MeanAccuracySelector();

@@ -17,6 +17,11 @@ public final class ConstrainedSelector implements AlphaSelector {
   }
 
   @Override
+  public double objective(ValidationCurves curves, int index) {
+    return curves.meanAccuracy(index, TaskRole.PATCH);
+  }
+
+  @Override
   public int select(ValidationCurves curves, double tolerancePoints) {
     int best = -1;
     for (int i = 0; i < curves.alphas().size(); i++) {

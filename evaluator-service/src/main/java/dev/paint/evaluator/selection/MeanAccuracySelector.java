@@ -14,6 +14,11 @@ public final class MeanAccuracySelector implements AlphaSelector {
   }
 
   @Override
+  public double objective(ValidationCurves curves, int index) {
+    return curves.meanAccuracy(index, null);
+  }
+
+  @Override
   public int select(ValidationCurves curves, double tolerancePoints) {
     int best = 0;
     for (int i = 1; i < curves.alphas().size(); i++) {

@@ -6,6 +6,7 @@ import dev.paint.evaluator.selection.AlphaSelector;
 import dev.paint.evaluator.selection.ValidationCurves;
 import dev.paint.shared.dataset.DatasetStore;
 import dev.paint.shared.dataset.Split;
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.Candidate;
 import dev.paint.shared.event.CandidateSelected;
 import dev.paint.shared.event.CandidatesInterpolated;
@@ -26,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,13 +49,12 @@ public class EvaluationService {
   @Inject EvaluatorConfig config;
   @Inject MeterRegistry meters;
 
+  /** Evaluates every candidate of the grid, all written in one round, and chooses one. */
   public CandidateSelected evaluate(CandidatesInterpolated event) {
     long started = System.nanoTime();
     String modelName = event.task().modelName();
-    SelectionRule rule = event.task().selection().rule() != null
-        ? event.task().selection().rule() : config.selectionRule();
-    double tolerance = event.task().selection().tolerancePoints() != null
-        ? event.task().selection().tolerancePoints() : config.tolerancePoints();
+    SelectionRule rule = rule(event);
+    double tolerance = tolerance(event);
     List<Candidate> candidates = new ArrayList<>(event.candidates());
     candidates.sort(Comparator.comparingDouble(Candidate::alpha));
     List<Double> alphas = candidates.stream().map(Candidate::alpha).toList();
@@ -75,12 +76,26 @@ public class EvaluationService {
 
       Map<String, TaskAccuracy> accuracy =
           reportAccuracy(evaluator, event, tasks, candidates, curves, chosenIndex);
-      recordMetrics(modelName, event, alphas, curves, chosen, System.nanoTime() - started);
-      Map<String, List<Double>> curveLists = new LinkedHashMap<>();
-      curves.forEach((task, values) -> curveLists.put(task, java.util.Arrays.stream(values).boxed().toList()));
+      recordMetrics(event, AlphaSearch.GRID, alphas, curves, chosen, System.nanoTime() - started);
       return new CandidateSelected(event.task(), event.base(), event.patchHead(), event.fineTuned(),
-          event.training(), chosen, rule, tolerance, alphas, curveLists, accuracy);
+          event.training(), chosen, rule, tolerance, alphas, curveLists(curves), accuracy, AlphaSearch.GRID,
+          alphas.size());
     }
+  }
+
+  SelectionRule rule(CandidatesInterpolated event) {
+    return event.task().selection().rule() != null ? event.task().selection().rule() : config.selectionRule();
+  }
+
+  double tolerance(CandidatesInterpolated event) {
+    return event.task().selection().tolerancePoints() != null
+        ? event.task().selection().tolerancePoints() : config.tolerancePoints();
+  }
+
+  static Map<String, List<Double>> curveLists(Map<String, double[]> curves) {
+    Map<String, List<Double>> curveLists = new LinkedHashMap<>();
+    curves.forEach((task, values) -> curveLists.put(task, Arrays.stream(values).boxed().toList()));
+    return curveLists;
   }
 
   /**
@@ -98,7 +113,7 @@ public class EvaluationService {
     return tasks;
   }
 
-  private List<TaskData> loadTasks(List<TaskHead> heads, EncoderSpec architecture, WorkDirectory work) {
+  List<TaskData> loadTasks(List<TaskHead> heads, EncoderSpec architecture, WorkDirectory work) {
     List<TaskData> tasks = new ArrayList<>();
     for (TaskHead task : heads) {
       var headFile = work.resolve("head-" + task.task() + ".safetensors");
@@ -110,7 +125,7 @@ public class EvaluationService {
     return tasks;
   }
 
-  private static Map<String, double[]> validationCurves(
+  static Map<String, double[]> validationCurves(
       CheckpointEvaluator evaluator, List<Candidate> candidates, List<TaskData> tasks) {
     Map<String, double[]> curves = new LinkedHashMap<>();
     for (TaskData task : tasks) {
@@ -126,7 +141,7 @@ public class EvaluationService {
   }
 
   /** Validation accuracy of the lineage's first version on each supported task: the constrained rule's reference. */
-  private static Map<String, Double> referenceAccuracy(
+  static Map<String, Double> referenceAccuracy(
       CheckpointEvaluator evaluator, CandidatesInterpolated event, List<TaskData> tasks, List<Candidate> candidates,
       Map<String, double[]> curves) {
     List<TaskData> supported = tasks.stream().filter(t -> t.task().role() == TaskRole.SUPPORTED).toList();
@@ -141,7 +156,7 @@ public class EvaluationService {
     return reference;
   }
 
-  private static Map<String, TaskAccuracy> reportAccuracy(
+  static Map<String, TaskAccuracy> reportAccuracy(
       CheckpointEvaluator evaluator, CandidatesInterpolated event, List<TaskData> tasks, List<Candidate> candidates,
       Map<String, double[]> curves, int chosenIndex) {
     CheckpointRef base = event.base().encoder();
@@ -181,17 +196,20 @@ public class EvaluationService {
     return evaluator.accuracy(endpoint, tasks, Split.VALIDATION);
   }
 
-  private static Map<String, TaskRole> roles(List<TaskData> tasks) {
+  static Map<String, TaskRole> roles(List<TaskData> tasks) {
     Map<String, TaskRole> roles = new LinkedHashMap<>();
     tasks.forEach(task -> roles.put(task.name(), task.task().role()));
     return roles;
   }
 
-  private void recordMetrics(
-      String modelName, CandidatesInterpolated event, List<Double> alphas, Map<String, double[]> curves,
+  void recordMetrics(
+      CandidatesInterpolated event, AlphaSearch search, List<Double> alphas, Map<String, double[]> curves,
       Candidate chosen, long nanos) {
+    String modelName = event.task().modelName();
     meters.timer("paint.evaluator.duration", "model", modelName, "task", event.task().task())
         .record(Duration.ofNanos(nanos));
+    meters.counter("paint.evaluator.candidate.evaluations", "model", modelName, "search", search.id())
+        .increment(alphas.size());
     EvaluatorGauges.update(meters, modelName, alphas, curves, chosen.alpha());
   }
 }

@@ -26,10 +26,13 @@ public class InterpolatorEventPublisher {
   @Channel(FAILED_CHANNEL)
   MutinyEmitter<String> failed;
 
+  /** Publishes one round's candidates. Round 1 keeps the id it had before rounds existed. */
   public void interpolated(CandidatesInterpolated event) {
+    String stage = event.round() == 1
+        ? EncoderFineTunedConsumer.STAGE : CandidatesRequestedConsumer.stage(event.round());
     interpolated.sendMessageAndAwait(
         CloudEvents.outgoing(SERVICE, EventTypes.CANDIDATES_INTERPOLATED, event.task().modelName(),
-            event.task().taskId() + ":interpolated", event));
+            event.task().taskId() + ":" + stage, event));
   }
 
   public void failed(String taskId, String modelName, String reason) {

@@ -3,11 +3,18 @@ package dev.paint.interpolator.service;
 import dev.paint.interpolator.config.InterpolatorConfig;
 import dev.paint.interpolator.merge.MergeMethods;
 import dev.paint.interpolator.merge.MergeMethod;
+import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.Candidate;
+import dev.paint.shared.event.CandidatesRequested;
 import dev.paint.shared.event.CandidatesInterpolated;
+import dev.paint.shared.event.CheckpointRef;
+import dev.paint.shared.event.DeployedModel;
 import dev.paint.shared.event.EncoderFineTuned;
 import dev.paint.shared.event.InvalidEventException;
+import dev.paint.shared.event.PatchTaskSubmitted;
 import dev.paint.shared.event.Selection;
+import dev.paint.shared.event.TaskHead;
+import dev.paint.shared.event.TrainingSummary;
 import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.shared.storage.ObjectKeys;
 import dev.paint.shared.storage.WorkDirectory;
@@ -36,11 +43,28 @@ public class InterpolationService {
   @Inject InterpolatorConfig config;
   @Inject MeterRegistry meters;
 
+  /** Writes the first round of candidates: the whole grid, or the coarse alphas of a coarse-to-fine search. */
   public CandidatesInterpolated interpolate(EncoderFineTuned event) {
+    List<Double> grid = alphaGrid(event.task().selection());
+    AlphaSearch search = alphaSearch(event.task().selection());
+    CandidateSource source = new CandidateSource(event.task(), event.base(), event.patchHead(), event.fineTuned(),
+        event.training());
+    return write(source, search, grid, 1, search.firstRound(grid));
+  }
+
+  /** Writes the candidates that a coarse-to-fine search requested for one later round, and no others. */
+  public CandidatesInterpolated interpolate(CandidatesRequested event) {
+    CandidateSource source = new CandidateSource(event.task(), event.base(), event.patchHead(), event.fineTuned(),
+        event.training());
+    return write(source, AlphaSearch.COARSE_TO_FINE, event.grid(), event.round(),
+        List.copyOf(new TreeSet<>(event.alphas())));
+  }
+
+  private CandidatesInterpolated write(
+      CandidateSource source, AlphaSearch search, List<Double> grid, int round, List<Double> alphas) {
     MergeMethod method = mergeMethod();
-    List<Double> alphas = alphaGrid(event.task().selection());
-    String modelName = event.task().modelName();
-    String taskId = event.task().taskId();
+    String modelName = source.task().modelName();
+    String taskId = source.task().taskId();
 
     try (WorkDirectory workDirectory =
         WorkDirectory.create(config.workDirectory(), "paint-interpolator-" + taskId + "-",
@@ -50,8 +74,8 @@ public class InterpolationService {
       // service merges single files; LinearMerge itself also reads and writes sharded checkpoints.
       Path base = workDirectory.resolve("base.safetensors");
       Path fineTuned = workDirectory.resolve("fine-tuned.safetensors");
-      checkpoints.download(event.base().encoder(), base);
-      checkpoints.download(event.fineTuned(), fineTuned);
+      checkpoints.download(source.base().encoder(), base);
+      checkpoints.download(source.fineTuned(), fineTuned);
 
       List<Path> outputs = new ArrayList<>();
       for (int i = 0; i < alphas.size(); i++) {
@@ -66,11 +90,11 @@ public class InterpolationService {
         candidates.add(new Candidate(alphas.get(i), checkpoints.upload(key, outputs.get(i))));
         bytes += Files.size(outputs.get(i));
       }
-      recordMetrics(modelName, event.task().task(), System.nanoTime() - started, bytes);
-      LOG.infof("Stored %d candidates of task %s (model %s, base v%d) for alphas %s", candidates.size(), taskId,
-          modelName, event.base().version(), alphas);
-      return new CandidatesInterpolated(event.task(), event.base(), event.patchHead(), event.fineTuned(),
-          event.training(), method.name(), candidates);
+      recordMetrics(modelName, source.task().task(), System.nanoTime() - started, bytes);
+      LOG.infof("Stored %d candidates of task %s (model %s, base v%d, %s search round %d) for alphas %s",
+          candidates.size(), taskId, modelName, source.base().version(), search.id(), round, alphas);
+      return new CandidatesInterpolated(source.task(), source.base(), source.patchHead(), source.fineTuned(),
+          source.training(), method.name(), candidates, search, grid, round);
     } catch (IOException e) {
       throw new UncheckedIOException("Interpolation of task " + taskId + " failed: " + e.getMessage(), e);
     }
@@ -88,9 +112,19 @@ public class InterpolationService {
     return List.copyOf(new TreeSet<>(requested));
   }
 
+  /** Returns the task's own alpha search when it has one, else the configured one. */
+  AlphaSearch alphaSearch(Selection selection) {
+    return selection.search() != null ? selection.search() : config.search();
+  }
+
   private MergeMethod mergeMethod() {
     return MergeMethods.byName(config.mergeMethod());
   }
+
+  /** The fields that name what to mix, common to the fine-tuned and the candidates-requested event. */
+  private record CandidateSource(
+      PatchTaskSubmitted task, DeployedModel base, TaskHead patchHead, CheckpointRef fineTuned,
+      TrainingSummary training) {}
 
   /** Records one interpolation, tagged by model and patch task name (a small set per model, unlike task ids). */
   private void recordMetrics(String modelName, String task, long nanos, long bytes) {

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.paint.shared.checkpoint.SafetensorsFile;
 import dev.paint.shared.checkpoint.SafetensorsWriter;
 import dev.paint.shared.checkpoint.Tensor;
 import dev.paint.shared.event.CandidatesInterpolated;
@@ -27,7 +26,6 @@ import dev.paint.testing.PrometheusSamples;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,11 +46,15 @@ class EncoderFineTunedConsumerTest {
   @Inject CheckpointStore checkpoints;
   @TempDir Path directory;
 
+  private CheckpointFixtures fixtures() {
+    return new CheckpointFixtures(checkpoints, directory);
+  }
+
   @Test
   void fineTunedEventProducesCandidatesInStore() throws Exception {
     String taskId = "interp-" + UUID.randomUUID();
-    CheckpointRef base = store("base", new float[] {0f, 2f, 4f, 6f}, taskId);
-    CheckpointRef fineTuned = store("fine-tuned", new float[] {10f, 12f, 14f, 16f}, taskId);
+    CheckpointRef base = fixtures().store("base", new float[] {0f, 2f, 4f, 6f}, taskId);
+    CheckpointRef fineTuned = fixtures().store("fine-tuned", new float[] {10f, 12f, 14f, 16f}, taskId);
     EncoderFineTuned event = event(taskId, base, fineTuned, List.of(0.0, 0.5, 1.0));
 
     KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.ENCODER_FINE_TUNED, "m",
@@ -67,17 +69,17 @@ class EncoderFineTunedConsumerTest {
     assertThat(record.key()).isEqualTo("m");
     assertThat(result.candidates()).extracting(c -> c.alpha()).containsExactly(0.0, 0.5, 1.0);
     assertThat(result.base().version()).isEqualTo(1);
-    assertThat(weights(result.candidates().get(0).checkpoint())).containsExactly(0f, 2f, 4f, 6f);
-    assertThat(weights(result.candidates().get(1).checkpoint())).containsExactly(5f, 7f, 9f, 11f);
-    assertThat(weights(result.candidates().get(2).checkpoint())).containsExactly(10f, 12f, 14f, 16f);
+    assertThat(fixtures().weights(result.candidates().get(0).checkpoint())).containsExactly(0f, 2f, 4f, 6f);
+    assertThat(fixtures().weights(result.candidates().get(1).checkpoint())).containsExactly(5f, 7f, 9f, 11f);
+    assertThat(fixtures().weights(result.candidates().get(2).checkpoint())).containsExactly(10f, 12f, 14f, 16f);
   }
 
   @Test
   void interpolationMovesMeters() throws Exception {
     String model = "interp-metrics-" + UUID.randomUUID().toString().substring(0, 8);
     String taskId = "interp-" + UUID.randomUUID();
-    CheckpointRef base = store("base", new float[] {1f, 2f, 3f, 4f}, taskId);
-    CheckpointRef fineTuned = store("fine-tuned", new float[] {4f, 3f, 2f, 1f}, taskId);
+    CheckpointRef base = fixtures().store("base", new float[] {1f, 2f, 3f, 4f}, taskId);
+    CheckpointRef fineTuned = fixtures().store("fine-tuned", new float[] {4f, 3f, 2f, 1f}, taskId);
 
     KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.ENCODER_FINE_TUNED, model,
         EventTypes.ENCODER_FINE_TUNED, event(model, taskId, base, fineTuned, List.of(0.0, 0.5, 1.0)));
@@ -102,7 +104,7 @@ class EncoderFineTunedConsumerTest {
   @Test
   void mismatchedCheckpointsReportFailure() throws Exception {
     String taskId = "interp-bad-" + UUID.randomUUID();
-    CheckpointRef base = store("base", new float[] {0f, 2f, 4f, 6f}, taskId);
+    CheckpointRef base = fixtures().store("base", new float[] {0f, 2f, 4f, 6f}, taskId);
     Path file = directory.resolve("other.safetensors");
     SafetensorsWriter.write(file, List.of(Tensor.ofFloats("other.weight", new long[] {4}, new float[4])), Map.of());
     CheckpointRef fineTuned = checkpoints.upload("tasks/m/" + taskId + "/other.safetensors", file);
@@ -137,20 +139,6 @@ class EncoderFineTunedConsumerTest {
         new Selection(null, null, alphas), null);
     DeployedModel deployed = new DeployedModel(model, 1, base, SPEC, List.of(head), 1, base);
     return new EncoderFineTuned(task, deployed, head, fineTuned, null);
-  }
-
-  private CheckpointRef store(String name, float[] values, String taskId) throws Exception {
-    Path file = directory.resolve(name + ".safetensors");
-    SafetensorsWriter.write(file, List.of(Tensor.ofFloats("proj.weight", new long[] {4}, values)), Map.of());
-    return checkpoints.upload("tasks/m/" + taskId + "/" + name + ".safetensors", file);
-  }
-
-  private float[] weights(CheckpointRef ref) throws Exception {
-    Path file = Files.createTempFile(directory, "candidate", ".safetensors");
-    checkpoints.download(ref, file);
-    try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
-      return safetensors.read("proj.weight").toFloats();
-    }
   }
 
   private static PrometheusSamples scrape() {

@@ -11,6 +11,7 @@ public final class EventTypes {
   public static final String PATCH_TASK_SUBMITTED = "dev.paint.patch-task.submitted.v1";
   public static final String ENCODER_FINE_TUNED = "dev.paint.encoder.fine-tuned.v1";
   public static final String CANDIDATES_INTERPOLATED = "dev.paint.candidates.interpolated.v1";
+  public static final String CANDIDATES_REQUESTED = "dev.paint.candidates.requested.v1";
   public static final String CANDIDATE_SELECTED = "dev.paint.candidate.selected.v1";
   public static final String MODEL_PROMOTED = "dev.paint.model.promoted.v1";
   public static final String PATCH_TASK_FAILED = "dev.paint.patch-task.failed.v1";

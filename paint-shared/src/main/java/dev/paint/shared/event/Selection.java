@@ -8,8 +8,9 @@ import java.util.List;
  * @param rule the selection rule
  * @param tolerancePoints for the constrained rule: how many accuracy points (0 to 100 scale) a supported task may lose
  * @param alphas the alpha grid; every value in [0, 1]
+ * @param search how much of the grid is written and evaluated
  */
-public record Selection(SelectionRule rule, Double tolerancePoints, List<Double> alphas) {
+public record Selection(SelectionRule rule, Double tolerancePoints, List<Double> alphas, AlphaSearch search) {
 
   public Selection {
     if (tolerancePoints != null && !(tolerancePoints >= 0)) {
@@ -23,8 +24,13 @@ public record Selection(SelectionRule rule, Double tolerancePoints, List<Double>
     }
   }
 
+  /** Overrides without an alpha search, which then takes the interpolator's configured one. */
+  public Selection(SelectionRule rule, Double tolerancePoints, List<Double> alphas) {
+    this(rule, tolerancePoints, alphas, null);
+  }
+
   public static Selection none() {
-    return new Selection(null, null, null);
+    return new Selection(null, null, null, null);
   }
 
   /** Rejects an alpha outside [0, 1], NaN included, naming the field. */

@@ -15,6 +15,9 @@ public final class Topics {
   /** Interpolated candidates are in the object store; consumed by evaluator-service. */
   public static final String CANDIDATES_INTERPOLATED = "paint.candidates.interpolated";
 
+  /** A coarse-to-fine alpha search needs another round of candidates; consumed by interpolator-service. */
+  public static final String CANDIDATES_REQUESTED = "paint.candidates.requested";
+
   /** A candidate alpha was chosen on validation data; consumed by registry-service. */
   public static final String CANDIDATE_SELECTED = "paint.candidate.selected";
 
