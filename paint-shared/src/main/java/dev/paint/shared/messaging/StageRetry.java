@@ -59,9 +59,6 @@ public final class StageRetry {
       if (cause instanceof TransientObjectStoreException || cause instanceof RetriableException) {
         return true;
       }
-      if (cause.getCause() == cause) {
-        return false;
-      }
     }
     return false;
   }

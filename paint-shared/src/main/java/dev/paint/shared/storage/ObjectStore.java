@@ -44,9 +44,9 @@ public final class ObjectStore {
   private static final Logger LOG = Logger.getLogger(ObjectStore.class);
   private static final String JSON = "application/json";
   private static final String BINARY = "application/octet-stream";
-  /** S3 error codes that ask the client to try again later (AWS S3 error responses reference). */
+  /** S3 error codes of an overloaded or briefly failing server, which a later attempt may not get. */
   private static final Set<String> TRANSIENT_CODES =
-      Set.of("SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "RequestTimeTooSkewed");
+      Set.of("SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout");
 
   private final MinioClient client;
   private final ObjectStoreSettings settings;
@@ -76,10 +76,6 @@ public final class ObjectStore {
   /** Returns a store on the same connection that retries under {@code policy} instead. */
   public ObjectStore withRetryPolicy(RetryPolicy policy) {
     return new ObjectStore(client, settings, policy);
-  }
-
-  public RetryPolicy retryPolicy() {
-    return retryPolicy;
   }
 
   public String bucket() {

@@ -26,9 +26,9 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@link Topics#CANDIDATE_SELECTED} and hands each selected candidate to {@link PromotionService#promote}.
  * A malformed record is logged, reported as {@link PatchTaskFailed} when its task id is readable, and acknowledged, so
- * the next record is still processed. A promotion that fails transiently (object store or broker unavailable) is run
- * again under {@link StageRetry}; one that still fails after paint.stage-retry.max-duration is nacked without a
- * failure event, which sends the record to the dead-letter topic for replay. Any other failure is nacked and reported.
+ * the next record is still processed. A promotion that fails transiently (object store or broker unavailable) runs
+ * again under {@link StageRetry}. If it still fails after paint.stage-retry.max-duration, the record is nacked without
+ * a failure event, which sends it to the dead-letter topic for replay. Any other failure is nacked and reported.
  */
 @ApplicationScoped
 public class CandidateSelectedConsumer {
