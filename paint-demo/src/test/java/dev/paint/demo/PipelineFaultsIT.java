@@ -127,16 +127,19 @@ class PipelineFaultsIT {
 
     long stopped = System.nanoTime();
     stack.infrastructure().broker().stop();
-    await("registry readiness DOWN without the broker").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
-        .until(() -> stack.services().readinessStatus(PaintService.REGISTRY) == 503);
+    for (PaintService service : PaintService.values()) {
+      await(service.module() + " readiness DOWN without the broker").atMost(Duration.ofMinutes(1))
+          .pollInterval(POLL).until(() -> stack.services().readinessStatus(service) == 503);
+    }
     long notReadyMillis = (System.nanoTime() - stopped) / 1_000_000;
     stack.infrastructure().broker().restart();
     long restarted = System.nanoTime();
-    await("registry readiness UP with the broker").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
-        .until(() -> stack.services().readinessStatus(PaintService.REGISTRY) == 200);
+    for (PaintService service : PaintService.values()) {
+      stack.services().awaitReady(service, Duration.ofMinutes(2));
+    }
 
-    System.out.printf("FAULT broker stopped: registry not ready after %d ms, ready again %d ms after the restart%n",
-        notReadyMillis, (System.nanoTime() - restarted) / 1_000_000);
+    System.out.printf("FAULT broker stopped: all four services not ready after %d ms, ready again %d ms after the"
+        + " restart%n", notReadyMillis, (System.nanoTime() - restarted) / 1_000_000);
     assertPromotedOnce(model, taskId);
   }
 
