@@ -72,6 +72,16 @@ public final class LocalInfrastructure implements AutoCloseable {
     return objectStore;
   }
 
+  /** Returns the broker, which can be stopped, killed and restarted on the same port and data directory. */
+  public LocalKafkaBroker broker() {
+    return broker;
+  }
+
+  /** Returns the object store process, which can be stopped, killed and restarted on the same port and data. */
+  public LocalObjectStore objectStoreServer() {
+    return store;
+  }
+
   public Path brokerLogFile() {
     return broker.logFile();
   }

@@ -101,6 +101,41 @@ public final class PaintServices implements AutoCloseable {
     return registryApiToken;
   }
 
+  /** Returns the log file of {@code service}, which keeps the output of every start. */
+  public Path logFile(PaintService service) {
+    return processes.get(service).logFile();
+  }
+
+  public synchronized boolean isRunning(PaintService service) {
+    return processes.get(service).isRunning();
+  }
+
+  /** Waits until {@code service} is ready; see {@link ServiceProcess#awaitReady}. */
+  public void awaitReady(PaintService service, Duration timeout) {
+    processes.get(service).awaitReady(http, timeout);
+  }
+
+  /** Kills {@code service} with SIGKILL, as a crash would; see {@link ServiceProcess#kill()}. */
+  public synchronized void kill(PaintService service) {
+    processes.get(service).kill();
+  }
+
+  /**
+   * Starts {@code service} again on the same port and configuration after {@link #kill} or a crash, and waits until
+   * it is ready.
+   */
+  public synchronized void restart(PaintService service, Duration readyTimeout) {
+    ServiceProcess restarted = processes.get(service).restart();
+    processes.put(service, restarted);
+    livenessFailures.remove(service);
+    restarted.awaitReady(http, readyTimeout);
+  }
+
+  /** Returns the HTTP status of one readiness probe of {@code service}, or -1 when it does not respond. */
+  public int readinessStatus(PaintService service) {
+    return processes.get(service).readinessStatus(http);
+  }
+
   /**
    * Returns why the services cannot finish a patch task, or null when they can: a service stopped, or its liveness
    * check failed {@value #LIVENESS_FAILURES_BEFORE_BROKEN} times in a row. The message names the log to read.

@@ -35,13 +35,18 @@ public final class ServiceProcess implements AutoCloseable {
 
   private final PaintService service;
   private final Process process;
+  private final Path jar;
   private final int port;
+  private final Map<String, String> environment;
   private final Path logFile;
 
-  private ServiceProcess(PaintService service, Process process, int port, Path logFile) {
+  private ServiceProcess(
+      PaintService service, Process process, Path jar, int port, Map<String, String> environment, Path logFile) {
     this.service = service;
     this.process = process;
+    this.jar = jar;
     this.port = port;
+    this.environment = Map.copyOf(environment);
     this.logFile = logFile;
   }
 
@@ -67,7 +72,7 @@ public final class ServiceProcess implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(nullDevice().toFile()));
     builder.environment().putAll(environment);
     try {
-      return new ServiceProcess(service, builder.start(), port, logFile);
+      return new ServiceProcess(service, builder.start(), jar, port, environment, logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("Starting " + service.module() + " failed (command " + command + ")", e);
     }
@@ -145,6 +150,39 @@ public final class ServiceProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(cannot read " + logFile + ": " + e.getMessage() + ")";
     }
+  }
+
+  /**
+   * Kills the service with SIGKILL, as a crash would, and waits until it exited. On Linux,
+   * {@link Process#destroyForcibly()} sends SIGKILL, so no shutdown hook runs and no message is acknowledged.
+   */
+  public void kill() {
+    try {
+      if (!process.destroyForcibly().waitFor(STOP_GRACE_PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new DemoFailedException(service.module() + " (pid " + process.pid() + ") still runs "
+            + STOP_GRACE_PERIOD.toSeconds() + " s after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DemoFailedException("Interrupted while killing " + service.module(), e);
+    }
+  }
+
+  /**
+   * Starts the same jar again with the same port, environment and log file, and returns the new process without
+   * waiting for it to be ready. This process must have exited.
+   */
+  public ServiceProcess restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException(service.module() + " (pid " + process.pid() + ") still runs; kill or stop it"
+          + " before starting it again on port " + port);
+    }
+    return start(service, jar, port, environment, logFile);
+  }
+
+  /** Returns the HTTP status of one probe of the readiness endpoint, or -1 when the service does not respond. */
+  public int readinessStatus(HttpClient http) {
+    return probe(http, HttpRequest.newBuilder(baseUri().resolve(READINESS_PATH)).timeout(PROBE_TIMEOUT).GET().build());
   }
 
   /** Sends SIGTERM without waiting, so that several services can shut down in parallel. */

@@ -8,6 +8,7 @@ import dev.paint.shared.event.CandidateSelected;
 import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.messaging.CloudEvents;
+import dev.paint.shared.messaging.StageRetry;
 import dev.paint.shared.storage.StageRecords;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,8 +34,13 @@ public class CandidatesInterpolatedConsumer {
   @Inject CoarseToFineEvaluation search;
   @Inject EvaluatorEventPublisher publisher;
   @Inject StageRecords stages;
+  @Inject StageRetry retry;
 
-  /** Blocking because it evaluates candidates; acknowledged only once the choice or the next request is published. */
+  /**
+   * Blocking because it evaluates candidates; acknowledged only once the choice or the next round's request is
+   * published. A stage that still fails transiently after paint.stage-retry.max-duration is nacked, not reported as
+   * failed.
+   */
   @Incoming(CHANNEL)
   @Blocking
   public CompletionStage<Void> consume(Message<String> message) {
@@ -49,14 +55,14 @@ public class CandidatesInterpolatedConsumer {
 
     String taskId = event.task().taskId();
     try {
-      if (event.search() == AlphaSearch.COARSE_TO_FINE) {
-        continueSearch(event);
-      } else {
-        CandidateSelected result = stages.once(event.task().modelName(), taskId, STAGE, CandidateSelected.class,
-            () -> evaluation.evaluate(event));
-        publisher.selected(result);
-      }
+      retry.run(taskId, STAGE, () -> evaluateOnce(event));
     } catch (RuntimeException | LinkageError e) {
+      if (StageRetry.isTransient(e)) {
+        LOG.errorf(e, "Evaluation of patch task %s of model %s still fails transiently; nacking the record, so it"
+            + " goes to the dead-letter topic for replay once the object store and broker are reachable", taskId,
+            event.task().modelName());
+        return message.nack(e);
+      }
       // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
       LOG.errorf(e, "Evaluation failed for patch task %s of model %s", taskId, event.task().modelName());
       publisher.failed(taskId, event.task().modelName(), "Evaluation failed: " + e.getMessage());
@@ -64,9 +70,17 @@ public class CandidatesInterpolatedConsumer {
     return message.ack();
   }
 
-  private void continueSearch(CandidatesInterpolated event) {
-    CoarseToFineEvaluation.RoundOutcome outcome = search.evaluateRound(event);
-    outcome.request().ifPresent(publisher::requested);
-    outcome.selected().ifPresent(publisher::selected);
+  /** Evaluates one round of the task's search, or its whole grid, and publishes what comes next. */
+  private void evaluateOnce(CandidatesInterpolated event) {
+    if (event.search() == AlphaSearch.COARSE_TO_FINE) {
+      CoarseToFineEvaluation.RoundOutcome outcome = search.evaluateRound(event);
+      outcome.request().ifPresent(publisher::requested);
+      outcome.selected().ifPresent(publisher::selected);
+      return;
+    }
+
+    CandidateSelected result = stages.once(event.task().modelName(), event.task().taskId(), STAGE,
+        CandidateSelected.class, () -> evaluation.evaluate(event));
+    publisher.selected(result);
   }
 }

@@ -65,6 +65,8 @@ public class EvaluationService {
         "paint-evaluator-" + event.task().taskId() + "-", "paint.evaluator.work-directory")) {
       CheckpointEvaluator evaluator = new CheckpointEvaluator(checkpoints, architecture, device, work);
       List<TaskData> tasks = loadTasks(seenTasks(event), architecture, work);
+      LOG.infof("Evaluating %d candidates of task %s of model %s on %d tasks", candidates.size(),
+          event.task().taskId(), modelName, tasks.size());
 
       Map<String, double[]> curves = validationCurves(evaluator, candidates, tasks);
       Map<String, Double> reference = referenceAccuracy(evaluator, event, tasks, candidates, curves);

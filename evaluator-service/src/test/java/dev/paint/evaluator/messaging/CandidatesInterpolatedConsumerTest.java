@@ -64,32 +64,8 @@ class CandidatesInterpolatedConsumerTest {
   void alphaIsChosenOnValidationNotTest() throws Exception {
     String modelName = "eval-" + UUID.randomUUID().toString().substring(0, 8);
     String taskId = "eval-" + UUID.randomUUID();
-    Dataset dataset = new Dataset("halves-inverted-test", CLASSES, SyntheticImages.halves(200, 1, false),
-        SyntheticImages.halves(60, 2, false), SyntheticImages.halves(60, 3, true));
-    datasets.upload(dataset, Map.of());
-
-    Path headFile = directory.resolve("head.safetensors");
-    ClassificationHead head = ClassificationHead.random(2, SPEC.embeddingDim(), 5);
-    head.save(headFile, Map.of());
-    CheckpointRef headRef = checkpoints.upload("models/" + modelName + "/heads/halves.safetensors", headFile);
     List<Candidate> candidates = new ArrayList<>();
-    CheckpointRef base;
-    try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 3)) {
-      base = save(encoder, modelName, "base");
-      float[][] before = weights(encoder);
-      EncoderTrainer.train(encoder, head, SyntheticImages.halves(200, 1, false),
-          new Hyperparameters(2e-2, 3, 32, 0.0, 1, 1.0, 0L, 0), null);
-      float[][] after = weights(encoder);
-      candidates.add(new Candidate(0.0, base));
-      candidates.add(new Candidate(0.5, mix(encoder, before, after, 0.5f, modelName)));
-      candidates.add(new Candidate(1.0, save(encoder, modelName, "fine-tuned")));
-    }
-    TaskHead patchHead = new TaskHead("halves", "halves-inverted-test", CLASSES, headRef, TaskRole.PATCH);
-    PatchTaskSubmitted task = new PatchTaskSubmitted(taskId, modelName, "halves", "halves-inverted-test", CLASSES,
-        null, null, new Selection(SelectionRule.MEAN_ACCURACY, null, null), null);
-    DeployedModel deployed = new DeployedModel(modelName, 1, base, SPEC, List.of(patchHead), 1, base);
-    CandidatesInterpolated event = new CandidatesInterpolated(task, deployed, patchHead,
-        candidates.get(2).checkpoint(), null, "linear", candidates);
+    CandidatesInterpolated event = storeCandidates(modelName, taskId, candidates);
 
     KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.CANDIDATES_INTERPOLATED, modelName,
         EventTypes.CANDIDATES_INTERPOLATED, event);
@@ -129,6 +105,59 @@ class CandidatesInterpolatedConsumerTest {
 
   private static PrometheusSamples scrape() {
     return PrometheusSamples.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+  }
+
+  @Test
+  void storeOutageDelaysSelectionWithoutFailure() throws Exception {
+    String modelName = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+    String taskId = "outage-" + UUID.randomUUID();
+    CandidatesInterpolated event = storeCandidates(modelName, taskId, new ArrayList<>());
+    String bootstrapServers = LocalStackResource.broker().bootstrapServers();
+
+    // The restart takes several seconds, longer than the test profile's object store retries, so the stage itself
+    // must run again.
+    LocalStackResource.objectStore().stop();
+    KafkaEvents.publish(bootstrapServers, Topics.CANDIDATES_INTERPOLATED, modelName, EventTypes.CANDIDATES_INTERPOLATED,
+        event);
+    LocalStackResource.objectStore().restart();
+    List<ConsumerRecord<String, String>> selected = KafkaEvents.awaitRecord(
+        bootstrapServers, Topics.CANDIDATE_SELECTED, r -> r.value().contains(taskId), Duration.ofSeconds(120));
+    List<ConsumerRecord<String, String>> failures = KafkaEvents.readAll(
+        bootstrapServers, Topics.PATCH_TASK_FAILED, Duration.ofSeconds(10));
+
+    assertThat(selected).isNotEmpty();
+    assertThat(failures).noneMatch(r -> r.value().contains(taskId));
+  }
+
+  /** Stores a dataset, a head and three candidates in {@code candidates}, and returns the event that names them. */
+  private CandidatesInterpolated storeCandidates(String modelName, String taskId, List<Candidate> candidates)
+      throws Exception {
+    Dataset dataset = new Dataset("halves-inverted-test", CLASSES, SyntheticImages.halves(200, 1, false),
+        SyntheticImages.halves(60, 2, false), SyntheticImages.halves(60, 3, true));
+    datasets.upload(dataset, Map.of());
+
+    Path headFile = directory.resolve("head.safetensors");
+    ClassificationHead head = ClassificationHead.random(2, SPEC.embeddingDim(), 5);
+    head.save(headFile, Map.of());
+    CheckpointRef headRef = checkpoints.upload("models/" + modelName + "/heads/halves.safetensors", headFile);
+    CheckpointRef base;
+    try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 3)) {
+      base = save(encoder, modelName, "base");
+      float[][] before = weights(encoder);
+      EncoderTrainer.train(encoder, head, SyntheticImages.halves(200, 1, false),
+          new Hyperparameters(2e-2, 3, 32, 0.0, 1, 1.0, 0L, 0), null);
+      float[][] after = weights(encoder);
+      candidates.add(new Candidate(0.0, base));
+      candidates.add(new Candidate(0.5, mix(encoder, before, after, 0.5f, modelName)));
+      candidates.add(new Candidate(1.0, save(encoder, modelName, "fine-tuned")));
+    }
+    TaskHead patchHead = new TaskHead("halves", "halves-inverted-test", CLASSES, headRef, TaskRole.PATCH);
+    PatchTaskSubmitted task = new PatchTaskSubmitted(taskId, modelName, "halves", "halves-inverted-test", CLASSES,
+        null, null, new Selection(SelectionRule.MEAN_ACCURACY, null, null), null);
+    DeployedModel deployed = new DeployedModel(modelName, 1, base, SPEC, List.of(patchHead), 1, base);
+    CandidatesInterpolated event = new CandidatesInterpolated(task, deployed, patchHead,
+        candidates.get(2).checkpoint(), null, "linear", candidates);
+    return event;
   }
 
   private CheckpointRef save(Encoder encoder, String modelName, String name) {

@@ -6,6 +6,7 @@ import dev.paint.shared.event.CandidatesInterpolated;
 import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.messaging.CloudEvents;
+import dev.paint.shared.messaging.StageRetry;
 import dev.paint.shared.storage.StageRecords;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,8 +28,12 @@ public class EncoderFineTunedConsumer {
   @Inject InterpolationService interpolation;
   @Inject InterpolatorEventPublisher publisher;
   @Inject StageRecords stages;
+  @Inject StageRetry retry;
 
-  /** Blocking because it reads and writes checkpoints; acknowledged only once the candidates' event is published. */
+  /**
+   * Blocking because it reads and writes checkpoints; acknowledged only once the candidates' event is published. A
+   * stage that still fails transiently after paint.stage-retry.max-duration is nacked, not reported as failed.
+   */
   @Incoming(CHANNEL)
   @Blocking
   public CompletionStage<Void> consume(Message<String> message) {
@@ -43,14 +48,25 @@ public class EncoderFineTunedConsumer {
 
     String taskId = event.task().taskId();
     try {
-      CandidatesInterpolated result =
-          stages.once(event.task().modelName(), taskId, STAGE, CandidatesInterpolated.class, () -> interpolation.interpolate(event));
-      publisher.interpolated(result);
+      retry.run(taskId, STAGE, () -> interpolateOnce(event));
     } catch (RuntimeException | LinkageError e) {
+      if (StageRetry.isTransient(e)) {
+        LOG.errorf(e, "Interpolation of patch task %s of model %s still fails transiently; nacking the record, so it"
+            + " goes to the dead-letter topic for replay once the object store and broker are reachable", taskId,
+            event.task().modelName());
+        return message.nack(e);
+      }
       // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
       LOG.errorf(e, "Interpolation failed for patch task %s of model %s", taskId, event.task().modelName());
       publisher.failed(taskId, event.task().modelName(), "Interpolation failed: " + e.getMessage());
     }
     return message.ack();
+  }
+
+  private CandidatesInterpolated interpolateOnce(EncoderFineTuned event) {
+    CandidatesInterpolated result = stages.once(event.task().modelName(), event.task().taskId(), STAGE,
+        CandidatesInterpolated.class, () -> interpolation.interpolate(event));
+    publisher.interpolated(result);
+    return result;
   }
 }

@@ -2,6 +2,7 @@ package dev.paint.shared.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Connection to the S3-compatible object store that contains datasets, checkpoints and the registry's records. */
@@ -26,4 +27,23 @@ public interface ObjectStoreConfig {
 
   /** Local directory for downloaded checkpoints and datasets; a temporary directory when unset. */
   Optional<String> cacheDirectory();
+
+  /** Retries of requests that fail transiently: connection refused or reset, timeouts, 5xx, S3 SlowDown. */
+  Retry retry();
+
+  /** Exponential backoff with jitter; see {@link dev.paint.shared.storage.RetryPolicy}. */
+  interface Retry {
+
+    /** Time after the first attempt of a request after which its failure is raised instead of retried. */
+    @WithDefault("60s")
+    Duration maxDuration();
+
+    /** Wait before the second attempt; each later wait doubles, with jitter of up to half of it. */
+    @WithDefault("200ms")
+    Duration initialBackoff();
+
+    /** Upper bound of one wait. */
+    @WithDefault("5s")
+    Duration maxBackoff();
+  }
 }

@@ -5,6 +5,7 @@ import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.shared.storage.ObjectStore;
 import dev.paint.shared.storage.ObjectStoreException;
 import dev.paint.shared.storage.ObjectStoreSettings;
+import dev.paint.shared.storage.RetryPolicy;
 import dev.paint.shared.storage.StageRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -25,9 +26,11 @@ public class ObjectStoreProducer {
     ObjectStore store = ObjectStore.connect(
         new ObjectStoreSettings(
             config.endpoint(), config.accessKey(), config.secretKey(), config.bucket(),
-            config.region().orElse(null)));
+            config.region().orElse(null)),
+        new RetryPolicy(config.retry().maxDuration(), config.retry().initialBackoff(), config.retry().maxBackoff()));
     try {
-      store.ensureBucket();
+      // Without retries, so that a service whose store is down still starts at once and reports not ready.
+      store.withRetryPolicy(RetryPolicy.NONE).ensureBucket();
     } catch (ObjectStoreException e) {
       LOG.warnf("Object store not ready at start-up, continuing: %s", e.getMessage());
     }

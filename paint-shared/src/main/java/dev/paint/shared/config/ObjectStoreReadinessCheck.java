@@ -2,6 +2,7 @@ package dev.paint.shared.config;
 
 import dev.paint.shared.storage.ObjectStore;
 import dev.paint.shared.storage.ObjectStoreException;
+import dev.paint.shared.storage.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -22,7 +23,8 @@ public class ObjectStoreReadinessCheck implements HealthCheck {
 
   @Inject
   public ObjectStoreReadinessCheck(ObjectStore store) {
-    this.store = store;
+    // A probe answers now: retrying would hold the health endpoint for the whole retry time of an outage.
+    this.store = store.withRetryPolicy(RetryPolicy.NONE);
   }
 
   @Override

@@ -21,10 +21,24 @@ public final class CheckpointStore {
     this.store = store;
   }
 
-  /** Uploads the checkpoint, then its manifest; only then is the returned reference safe to publish. */
+  /**
+   * Uploads the checkpoint, checks the stored size, then uploads its manifest; only then is the returned reference
+   * safe to publish. Readers find no manifest for a checkpoint whose upload was cut short, and they verify the SHA-256
+   * of what they download.
+   *
+   * @throws CheckpointIntegrityException when the stored object's size differs from the local file's
+   */
   public CheckpointRef upload(String key, Path file) {
     CheckpointManifest manifest = CheckpointManifest.describe(file);
     store.putFile(key, file);
+
+    long stored = store.size(key);
+    if (stored != manifest.sizeBytes()) {
+      throw new CheckpointIntegrityException(
+          "Checkpoint s3://" + store.bucket() + "/" + key + " has " + stored + " bytes after upload but " + file
+              + " has " + manifest.sizeBytes() + "; the upload was truncated, so upload it again");
+    }
+
     store.putBytes(key + MANIFEST_SUFFIX, manifest.toJson().getBytes(StandardCharsets.UTF_8), "application/json");
     return new CheckpointRef(key, manifest.sha256(), manifest.sizeBytes());
   }

@@ -10,6 +10,7 @@ import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.event.PatchTaskFailed;
 import dev.paint.shared.event.Topics;
 import dev.paint.shared.json.Json;
+import dev.paint.shared.messaging.StageRetry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -25,8 +26,9 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@link Topics#CANDIDATE_SELECTED} and hands each selected candidate to {@link PromotionService#promote}.
  * A malformed record is logged, reported as {@link PatchTaskFailed} when its task id is readable, and acknowledged, so
- * the next record is still processed. A record whose promotion fails for another reason (object store or broker
- * unavailable) is nacked, which sends it to the dead-letter topic.
+ * the next record is still processed. A promotion that fails transiently (object store or broker unavailable) runs
+ * again under {@link StageRetry}. If it still fails after paint.stage-retry.max-duration, the record is nacked without
+ * a failure event, which sends it to the dead-letter topic for replay. Any other failure is nacked and reported.
  */
 @ApplicationScoped
 public class CandidateSelectedConsumer {
@@ -40,12 +42,15 @@ public class CandidateSelectedConsumer {
   private final PromotionService promotions;
   private final PromotionEvents events;
   private final RegistryMetrics metrics;
+  private final StageRetry retry;
 
   @Inject
-  public CandidateSelectedConsumer(PromotionService promotions, PromotionEvents events, RegistryMetrics metrics) {
+  public CandidateSelectedConsumer(
+      PromotionService promotions, PromotionEvents events, RegistryMetrics metrics, StageRetry retry) {
     this.promotions = promotions;
     this.events = events;
     this.metrics = metrics;
+    this.retry = retry;
   }
 
   /**
@@ -64,9 +69,16 @@ public class CandidateSelectedConsumer {
     }
 
     try {
-      promotions.promote(event);
+      retry.run(event.task().taskId(), PromotionService.STAGE, () -> promotions.promote(event));
       return message.ack();
     } catch (RuntimeException e) {
+      if (StageRetry.isTransient(e)) {
+        LOG.errorf(
+            e, "Promotion of task %s of model '%s' from %s still fails transiently; the record goes to the dead-letter"
+                + " topic for replay once the object store and broker are reachable",
+            event.task().taskId(), event.base().modelName(), position(message));
+        return message.nack(e);
+      }
       LOG.errorf(
           e, "Promotion of task %s of model '%s' from %s failed; the record goes to the dead-letter topic",
           event.task().taskId(), event.base().modelName(), position(message));

@@ -107,10 +107,22 @@ final class ModelRecords {
    * (a failed write) does not count, so that a retry of the task can still promote.
    */
   Optional<ModelVersion> findPromoted(String taskId) {
+    return promotionOf(taskId).flatMap(change -> version(change.version()));
+  }
+
+  /** Returns the alias change by which patch task {@code taskId} deployed its version, if any. */
+  Optional<AliasChange> promotionOf(String taskId) {
     return history.stream()
         .filter(change -> AliasChange.REASON_PATCH.equals(change.reason()) && taskId.equals(change.taskId()))
-        .findFirst()
-        .flatMap(change -> version(change.version()));
+        .findFirst();
+  }
+
+  boolean isAnnounced(String taskId) {
+    return storage.isAnnounced(modelName, taskId);
+  }
+
+  void markAnnounced(String taskId) {
+    storage.markAnnounced(modelName, taskId);
   }
 
   int nextVersion() {

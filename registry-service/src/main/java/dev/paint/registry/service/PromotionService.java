@@ -192,6 +192,7 @@ public class PromotionService {
       LOG.infof(
           "Ignoring duplicate candidate of task %s: it already promoted version %d of model '%s'", taskId,
           existing.get().version(), records.modelName());
+      announceUnlessAnnounced(records, existing.get(), taskId);
       return PromotionOutcome.duplicate(existing.get());
     }
 
@@ -224,10 +225,10 @@ public class PromotionService {
     AliasChange change =
         records.moveDeployed(created.version(), AliasChange.REASON_PATCH, taskId, null, created.createdAt());
 
-    // Sent while the lock is held, so ModelPromoted events leave in the order of the alias history.
-    // NOTE: if this send fails, the version stays deployed and a redelivery counts as a duplicate, so the event is
-    // never sent. Subscribers that must not miss a promotion should also poll GET /models/{name}/deployed.
+    // Sent while the lock is held, so ModelPromoted events leave in the order of the alias history. If the send or
+    // the marker write fails, the redelivered candidate is a duplicate and announceUnlessAnnounced sends it then.
     events.modelPromoted(promotedEvent(created, change), taskId + ":" + STAGE);
+    records.markAnnounced(taskId);
     if (event.task().submittedAt() != null) {
       metrics.pipelineLatency(base.modelName(), Duration.between(event.task().submittedAt(), change.changedAt()));
     }
@@ -235,6 +236,26 @@ public class PromotionService {
         "Promoted version %d of model '%s' from task %s (task '%s', alpha %.2f, base version %d)", created.version(),
         base.modelName(), taskId, event.task().task(), event.chosen().alpha(), base.version());
     return PromotionOutcome.promoted(created);
+  }
+
+  /**
+   * Sends the ModelPromoted event of an earlier promotion by {@code taskId} unless the broker acknowledged it before.
+   * A registry killed between the alias move and the send would otherwise never announce that promotion.
+   *
+   * <p>NOTE: a registry killed after the broker acknowledged the event but before the marker was written sends the
+   * event a second time, with the same CloudEvents id, so subscribers that must see it once deduplicate by id.
+   */
+  private void announceUnlessAnnounced(ModelRecords records, ModelVersion version, String taskId) {
+    if (records.isAnnounced(taskId)) {
+      return;
+    }
+
+    AliasChange change = records.promotionOf(taskId).orElseThrow();
+    LOG.warnf(
+        "Version %d of model '%s' was promoted by task %s but its ModelPromoted event was not confirmed; sending it"
+            + " now", version.version(), records.modelName(), taskId);
+    events.modelPromoted(promotedEvent(version, change), taskId + ":" + STAGE);
+    records.markAnnounced(taskId);
   }
 
   private ModelVersion patchedVersion(int number, ModelVersion base, CandidateSelected event) {

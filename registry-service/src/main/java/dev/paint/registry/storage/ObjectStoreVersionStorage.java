@@ -7,6 +7,7 @@ import dev.paint.shared.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -81,5 +82,15 @@ public class ObjectStoreVersionStorage implements VersionStorage {
   @Override
   public void saveDeployed(String modelName, AliasChange change) {
     store.putJson(RegistryKeys.deployed(modelName), change);
+  }
+
+  @Override
+  public boolean isAnnounced(String modelName, String taskId) {
+    return store.exists(RegistryKeys.announced(modelName, taskId));
+  }
+
+  @Override
+  public void markAnnounced(String modelName, String taskId) {
+    store.putJson(RegistryKeys.announced(modelName, taskId), Map.of("taskId", taskId));
   }
 }

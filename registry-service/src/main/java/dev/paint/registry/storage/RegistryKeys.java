@@ -37,6 +37,11 @@ public final class RegistryKeys {
     return historyPrefix(modelName) + String.format(Locale.ROOT, "%06d", sequence) + ".json";
   }
 
+  /** Marker of a patch task whose ModelPromoted event the broker acknowledged. */
+  public static String announced(String modelName, String taskId) {
+    return modelPrefix(modelName) + "announced/" + taskId + ".json";
+  }
+
   /** Returns the model name of a key under {@link #ROOT}, or null when the key has no model segment. */
   static String modelNameOf(String key) {
     if (!key.startsWith(ROOT)) {

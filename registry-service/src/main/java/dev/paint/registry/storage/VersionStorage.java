@@ -39,4 +39,10 @@ public interface VersionStorage {
 
   /** Points the {@code deployed} alias at {@code change.version()}. */
   void saveDeployed(String modelName, AliasChange change);
+
+  /** Returns whether the ModelPromoted event of patch task {@code taskId}'s promotion was acknowledged by the broker. */
+  boolean isAnnounced(String modelName, String taskId);
+
+  /** Records that the broker acknowledged the ModelPromoted event of patch task {@code taskId}'s promotion. */
+  void markAnnounced(String modelName, String taskId);
 }

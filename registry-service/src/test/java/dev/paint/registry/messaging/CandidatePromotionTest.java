@@ -198,6 +198,7 @@ class CandidatePromotionTest {
     assertThat(restarted.deployed(model)).isEqualTo(RegistryFixtures.deployed(model));
     assertThat(restarted.versionOfTask(model, "task-r")).get().extracting(ModelVersion::version).isEqualTo(2);
     assertThat(objectStore.list("registry/" + model + "/")).containsExactly(
+        "registry/" + model + "/announced/task-r.json",
         "registry/" + model + "/deployed.json",
         "registry/" + model + "/history/000001.json",
         "registry/" + model + "/history/000002.json",

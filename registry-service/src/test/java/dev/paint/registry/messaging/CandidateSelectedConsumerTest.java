@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
+import dev.paint.shared.messaging.StageRetry;
+import dev.paint.shared.storage.RetryPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +51,7 @@ class CandidateSelectedConsumerTest {
     RegistryMetrics metrics = new RegistryMetrics(meters);
     promotions = new PromotionService(
         new ModelRegistry(storage, metrics), objectStore::get, events, metrics, Clock.systemUTC());
-    consumer = new CandidateSelectedConsumer(promotions, events, metrics);
+    consumer = new CandidateSelectedConsumer(promotions, events, metrics, new StageRetry(RetryPolicy.NONE));
     CheckpointRef encoder = store("models/digits/imports/u1/encoder.safetensors", "e1");
     CheckpointRef fashion = store("models/digits/heads/fashion.safetensors", "h1");
     promotions.registerImported(MODEL, new RegisterModelVersion(

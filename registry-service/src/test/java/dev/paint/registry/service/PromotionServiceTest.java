@@ -241,6 +241,23 @@ class PromotionServiceTest {
   }
 
   @Test
+  void duplicateResendsUnsentPromotion() {
+    CandidateSelected event = patch("task-a", "mnist", service.deployed(MODEL), 0.4);
+    events.failNextPromotedSends(1);
+    assertThatThrownBy(() -> service.promote(event)).hasMessageContaining("Simulated broker failure");
+
+    PromotionOutcome again = service.promote(event);
+    PromotionOutcome third = service.promote(event);
+
+    assertThat(again.status()).isEqualTo(PromotionOutcome.Status.DUPLICATE);
+    assertThat(third.status()).isEqualTo(PromotionOutcome.Status.DUPLICATE);
+    assertThat(versions()).hasSize(2);
+    assertThat(events.promoted()).extracting(sent -> sent.eventId()).containsExactly(
+        events.promoted().get(0).eventId(), "task-a:promotion");
+    assertThat(events.promoted().get(1).event().version()).isEqualTo(2);
+  }
+
+  @Test
   void promoteDuplicateAfterLaterPatchIgnored() {
     CandidateSelected taskA = patch("task-a", "mnist", service.deployed(MODEL), 0.4);
     service.promote(taskA);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +21,7 @@ public final class InMemoryVersionStorage implements VersionStorage {
   private final Map<String, TreeMap<Integer, ModelVersion>> versions = new TreeMap<>();
   private final Map<String, TreeMap<Integer, AliasChange>> history = new TreeMap<>();
   private final Map<String, AliasChange> deployed = new TreeMap<>();
+  private final Set<String> announced = new TreeSet<>();
   private final AtomicInteger failingDeployedWrites = new AtomicInteger();
 
   /** Makes the next {@code count} calls of {@link #saveDeployed} throw, as an unreachable object store would. */
@@ -70,5 +73,15 @@ public final class InMemoryVersionStorage implements VersionStorage {
       throw new IllegalStateException("Simulated object store failure writing the deployed alias of " + modelName);
     }
     deployed.put(modelName, change);
+  }
+
+  @Override
+  public synchronized boolean isAnnounced(String modelName, String taskId) {
+    return announced.contains(modelName + "/" + taskId);
+  }
+
+  @Override
+  public synchronized void markAnnounced(String modelName, String taskId) {
+    announced.add(modelName + "/" + taskId);
   }
 }
