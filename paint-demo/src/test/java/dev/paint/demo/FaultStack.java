@@ -103,7 +103,8 @@ final class FaultStack implements AutoCloseable {
   /** Registers the pretrained base as version 1 of a new model and returns the model's name. */
   String registerModel(String prefix) {
     String modelName = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    RegistryClient registry = new RegistryClient(services.baseUri(PaintService.REGISTRY));
+    RegistryClient registry =
+        new RegistryClient(services.baseUri(PaintService.REGISTRY), services.registryApiToken());
     BaseModelRegistration.register(
         modelName, base, baseClassNames, new CheckpointStore(infrastructure.objectStore()), registry);
     return modelName;
