@@ -6,6 +6,7 @@ import dev.paint.shared.event.CandidatesRequested;
 import dev.paint.shared.event.EventTypes;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.messaging.CloudEvents;
+import dev.paint.shared.messaging.StageRetry;
 import dev.paint.shared.storage.StageRecords;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,13 +26,17 @@ public class CandidatesRequestedConsumer {
   @Inject InterpolationService interpolation;
   @Inject InterpolatorEventPublisher publisher;
   @Inject StageRecords stages;
+  @Inject StageRetry retry;
 
   /** Returns the stage record name of one round, which a redelivered request for that round republishes. */
   static String stage(int round) {
     return "interpolated-round-" + round;
   }
 
-  /** Blocking because it reads and writes checkpoints; acknowledged only once the round's event is published. */
+  /**
+   * Blocking because it reads and writes checkpoints; acknowledged only once the round's event is published. A stage
+   * that still fails transiently after paint.stage-retry.max-duration is nacked, not reported as failed.
+   */
   @Incoming(CHANNEL)
   @Blocking
   public CompletionStage<Void> consume(Message<String> message) {
@@ -47,15 +52,25 @@ public class CandidatesRequestedConsumer {
     String taskId = event.task().taskId();
     String modelName = event.task().modelName();
     try {
-      CandidatesInterpolated result = stages.once(modelName, taskId, stage(event.round()),
-          CandidatesInterpolated.class, () -> interpolation.interpolate(event));
-      publisher.interpolated(result);
+      retry.run(taskId, stage(event.round()), () -> interpolateOnce(event));
     } catch (RuntimeException | LinkageError e) {
+      if (StageRetry.isTransient(e)) {
+        LOG.errorf(e, "Interpolation of round %d of patch task %s of model %s still fails transiently; nacking the"
+            + " record, so it goes to the dead-letter topic for replay once the object store and broker are reachable",
+            event.round(), taskId, modelName);
+        return message.nack(e);
+      }
       // A LinkageError (a missing class or native library of the ML engine) fails the task, not the whole channel.
       LOG.errorf(e, "Interpolation of round %d failed for patch task %s of model %s", event.round(), taskId,
           modelName);
       publisher.failed(taskId, modelName, "Interpolation of round " + event.round() + " failed: " + e.getMessage());
     }
     return message.ack();
+  }
+
+  private void interpolateOnce(CandidatesRequested event) {
+    CandidatesInterpolated result = stages.once(event.task().modelName(), event.task().taskId(), stage(event.round()),
+        CandidatesInterpolated.class, () -> interpolation.interpolate(event));
+    publisher.interpolated(result);
   }
 }
