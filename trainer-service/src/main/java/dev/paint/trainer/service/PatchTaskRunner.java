@@ -4,6 +4,7 @@ import dev.paint.shared.event.EncoderFineTuned;
 import dev.paint.shared.event.InvalidEventException;
 import dev.paint.shared.event.PatchTaskFailed;
 import dev.paint.shared.event.PatchTaskSubmitted;
+import dev.paint.shared.messaging.StageRetry;
 import dev.paint.shared.storage.StageRecords;
 import dev.paint.trainer.domain.TrainerStages;
 import dev.paint.trainer.messaging.TrainerEventPublisher;
@@ -24,6 +25,7 @@ public class PatchTaskRunner {
   @Inject FineTuningService fineTuning;
   @Inject TrainerEventPublisher publisher;
   @Inject StageRecords stages;
+  @Inject StageRetry retry;
 
   /** Runs the task unless it is already closed. A task fine-tuned before a restart is published, not trained again. */
   public void run(PatchTaskSubmitted task) {
@@ -34,8 +36,10 @@ public class PatchTaskRunner {
 
     EncoderFineTuned result;
     try {
-      result = stages.once(task.modelName(), task.taskId(), TrainerStages.FINE_TUNED, EncoderFineTuned.class,
-          () -> fineTuning.fineTune(task));
+      // A transient failure (the object store or the broker unreachable) runs the stage again until
+      // paint.stage-retry.max-duration has passed; only then does the task fail.
+      result = retry.run(task.taskId(), TrainerStages.FINE_TUNED, () -> stages.once(task.modelName(), task.taskId(),
+          TrainerStages.FINE_TUNED, EncoderFineTuned.class, () -> fineTuning.fineTune(task)));
     } catch (InvalidEventException e) {
       LOG.errorf("Rejected patch task %s of model %s: %s", task.taskId(), task.modelName(), e.getMessage());
       fail(task, e.getMessage());
@@ -53,13 +57,14 @@ public class PatchTaskRunner {
   /**
    * Publishes a stored result and records that the broker acknowledged it, so that a restart does not publish it again.
    *
-   * <p>NOTE: when the broker rejects the event, the task stays fine-tuned but unpublished until the trainer restarts
-   * or the task is submitted again, and the model's next task waits for {@code paint.trainer.predecessor-timeout}.
+   * <p>NOTE: when the broker still rejects the event after {@code paint.stage-retry.max-duration}, the task stays
+   * fine-tuned but unpublished until the trainer restarts or the task is submitted again, and the model's next task
+   * waits for {@code paint.trainer.predecessor-timeout}.
    */
   public void publish(EncoderFineTuned result) {
     PatchTaskSubmitted task = result.task();
     try {
-      publisher.fineTuned(result);
+      retry.run(task.taskId(), TrainerStages.PUBLISHED, () -> publisher.fineTuned(result));
     } catch (RuntimeException e) {
       LOG.errorf(e, "Publishing the fine-tuned encoder of patch task %s of model %s failed; it is published again at"
           + " the next start of the trainer", task.taskId(), task.modelName());
