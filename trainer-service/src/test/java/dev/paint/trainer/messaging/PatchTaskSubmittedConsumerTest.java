@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paint.shared.checkpoint.SafetensorsFile;
 import dev.paint.shared.dataset.Dataset;
 import dev.paint.shared.dataset.DatasetStore;
+import dev.paint.shared.dataset.LabeledImages;
 import dev.paint.shared.event.CheckpointRef;
 import dev.paint.shared.event.DeployedModel;
 import dev.paint.shared.event.EncoderFineTuned;
@@ -260,6 +262,46 @@ class PatchTaskSubmittedConsumerTest {
   }
 
   @Test
+  void unknownModelIsRejectedWithReason() throws Exception {
+    String taskId = "train-no-model-" + UUID.randomUUID();
+    String unknownModel = "unregistered-" + UUID.randomUUID().toString().substring(0, 8);
+
+    KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.PATCH_TASK_SUBMITTED, unknownModel,
+        EventTypes.PATCH_TASK_SUBMITTED, otherTask(taskId, unknownModel));
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
+
+    assertThat(failure.modelName()).isEqualTo(unknownModel);
+    assertThat(failure.reason()).contains(unknownModel).contains("register a base version");
+  }
+
+  @Test
+  void alphaOutsideUnitIntervalIsRejected() throws Exception {
+    String taskId = "train-alpha-" + UUID.randomUUID();
+    // The record rejects such an alpha itself, so the event is written as JSON, as a foreign producer would.
+    ObjectNode json = Json.mapper().valueToTree(task(taskId, "halves", CLASSES));
+    json.putObject("selection").putArray("alphas").add(0.0).add(1.5);
+
+    KafkaEvents.publishRaw(LocalStackResource.broker().bootstrapServers(), Topics.PATCH_TASK_SUBMITTED, modelName,
+        EventTypes.PATCH_TASK_SUBMITTED, json.toString());
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
+
+    assertThat(failure.reason()).contains("1.5").contains("[0, 1]");
+  }
+
+  @Test
+  void datasetOfOtherImageSizeIsRejected() throws Exception {
+    String taskId = "train-size-" + UUID.randomUUID();
+    if (!datasets.exists("halves-4x4")) {
+      datasets.upload(new Dataset("halves-4x4", CLASSES, smallImages(40), smallImages(8), smallImages(8)), Map.of());
+    }
+
+    submit(task(taskId, "halves-4x4", CLASSES));
+    PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
+
+    assertThat(failure.reason()).contains("1x4x4").contains("1x8x8").contains("re-import");
+  }
+
+  @Test
   void mismatchedClassNamesAreRejected() throws Exception {
     String taskId = "train-classes-" + UUID.randomUUID();
 
@@ -326,6 +368,15 @@ class PatchTaskSubmittedConsumerTest {
     PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, taskId, PatchTaskFailed.class);
 
     assertThat(failure.reason()).contains(taskId).contains("different content");
+  }
+
+  /** Returns {@code count} 4x4 images, half the size the test encoder takes, with labels 0 and 1 in turn. */
+  private static LabeledImages smallImages(int count) {
+    int[] labels = new int[count];
+    for (int i = 0; i < count; i++) {
+      labels[i] = i % 2;
+    }
+    return new LabeledImages(1, 4, 4, new byte[count * 16], labels);
   }
 
   private PatchTaskSubmitted task(String taskId, String dataset, List<String> classes) {
