@@ -11,6 +11,9 @@
 #   PAINT_BENCH_THREADS  intra-op threads of both frameworks, default: the number of online CPUs (nproc)
 #   PAINT_BENCH_PYTHON   Python with torch and numpy, default /usr/bin/python3 (Debian's python3-torch)
 #   PAINT_DATA_DIR       datasets directory, as in scripts/fetch-datasets.sh, default <repository>/.paint/data
+#   PAINT_BENCH_OPENBLAS_DIR  directory with OpenBLAS's libblas.so.3, default the one of Debian's
+#                        libopenblas0-pthread when installed. When it exists, the PyTorch reference runs a second time
+#                        with that BLAS first on LD_LIBRARY_PATH.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +21,7 @@ bench_dir="$repo/scripts/bench"
 data_dir="${PAINT_DATA_DIR:-$repo/.paint/data}/fashion-mnist"
 python="${PAINT_BENCH_PYTHON:-/usr/bin/python3}"
 threads="${PAINT_BENCH_THREADS:-$(nproc)}"
+openblas_dir="${PAINT_BENCH_OPENBLAS_DIR:-/usr/lib/x86_64-linux-gnu/openblas-pthread}"
 # Eager PyTorch runs no inter-op work, so one inter-op thread on both sides keeps the pools equal.
 interop_threads=1
 
@@ -64,9 +68,6 @@ export PAINT_BENCH_CORES="$(nproc)"
 export PAINT_BENCH_MEMORY="$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 export PAINT_BENCH_KERNEL="$(uname -r)"
 export PAINT_BENCH_JAVA="$(java -version 2>&1 | head -n 1)"
-# Debian's torch calls whichever BLAS the libblas.so.3 alternative points to. The dense layers run far slower on the
-# reference BLAS (libblas3) than on OpenBLAS, so the report names it.
-export PAINT_BENCH_BLAS="$(readlink -f /etc/alternatives/libblas.so.3-x86_64-linux-gnu 2>/dev/null || echo unknown)"
 export PAINT_BENCH_LOAD_AVERAGE="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 
 echo "Measuring paint (DJL), $mode mode, $threads threads..." >&2
@@ -75,10 +76,24 @@ OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true \
   -cp "$repo/paint-bench/target/classes:$repo/paint-bench/target/lib/*" \
   dev.paint.bench.training.TrainingThroughput --data "$data_dir" "${sizes[@]}" > "$work/paint.json"
 
-echo "Measuring PyTorch ($python), $mode mode, $threads threads..." >&2
-OMP_NUM_THREADS="$threads" "$python" "$bench_dir/throughput_torch.py" --data "$data_dir" \
-  --threads "$threads" --interop-threads "$interop_threads" "${sizes[@]}" > "$work/torch.json"
+# Runs the PyTorch reference; the arguments before it are extra environment settings, such as LD_LIBRARY_PATH.
+measure_reference() {
+  local name="$1"
+  shift
+  echo "Measuring PyTorch ($python, $name), $mode mode, $threads threads..." >&2
+  env "$@" OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" "$python" "$bench_dir/throughput_torch.py" \
+    --data "$data_dir" --threads "$threads" --interop-threads "$interop_threads" "${sizes[@]}" > "$work/$name.json"
+  references+=(--reference "$name=$work/$name.json")
+}
 
-"$python" "$bench_dir/throughput_report.py" --paint "$work/paint.json" --torch "$work/torch.json" \
+# Debian's torch calls whichever BLAS the libblas.so.3 alternative points to. Its default, the reference BLAS of
+# libblas3, runs the dense layers many times slower than OpenBLAS, so OpenBLAS gives a second, fairer reference.
+references=()
+measure_reference pytorch
+if [[ -f "$openblas_dir/libblas.so.3" && "$(readlink -f /lib/x86_64-linux-gnu/libblas.so.3)" != "$openblas_dir"/* ]]; then
+  measure_reference pytorch-openblas LD_LIBRARY_PATH="$openblas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+
+"$python" "$bench_dir/throughput_report.py" --paint "$work/paint.json" "${references[@]}" \
   --output "$output" --mode "$mode"
 echo "Wrote $output" >&2

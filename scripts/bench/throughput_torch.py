@@ -175,6 +175,17 @@ def measure_data_path(pixels, labels, steps, epochs, generator):
     return images * epochs / seconds
 
 
+def loaded_blas():
+    """Return the BLAS libraries this process has mapped, which LD_LIBRARY_PATH or Debian's alternative choose."""
+    torch.ones(2, 2).matmul(torch.ones(2, 2))
+    libraries = set()
+    for line in pathlib.Path("/proc/self/maps").read_text().splitlines():
+        path = line.split()[-1]
+        if "blas" in pathlib.Path(path).name:
+            libraries.add(path)
+    return ", ".join(sorted(libraries)) or "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="directory with Fashion-MNIST's IDX files")
@@ -195,6 +206,7 @@ def main():
     result = {
         "framework": "pytorch",
         "torch_version": torch.__version__,
+        "blas": loaded_blas(),
         "threads": torch.get_num_threads(),
         "interop_threads": torch.get_num_interop_threads(),
         "decode_images_per_second": len(labels) / decode_seconds,
