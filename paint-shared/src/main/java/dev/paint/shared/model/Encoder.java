@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -16,7 +17,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import dev.paint.shared.checkpoint.DType;
 import dev.paint.shared.checkpoint.SafetensorsFile;
 import dev.paint.shared.checkpoint.Tensor;
@@ -159,8 +162,7 @@ public final class Encoder implements AutoCloseable {
       layers.add(Map.entry("conv" + i, conv));
       // Pooling before ReLU computes the same function as the usual conv, ReLU, pool order, because ReLU is monotonic
       // and so commutes with max. ReLU then runs on a quarter of the values.
-      block.add(conv).add(new LambdaBlock(list -> new NDList(maxPool2x2(list.singletonOrThrow())), "max_pool_2x2"))
-          .add(Activation.reluBlock());
+      block.add(conv).add(new MaxPool2x2Block()).add(Activation.reluBlock());
     }
     block.add(Blocks.batchFlattenBlock());
     for (int i = 0; i < spec.hiddenUnits().size(); i++) {
@@ -195,6 +197,32 @@ public final class Encoder implements AutoCloseable {
     NDArray bottomLeft = input.get(":, :, 1:" + height + ":2, 0:" + width + ":2");
     NDArray bottomRight = input.get(":, :, 1:" + height + ":2, 1:" + width + ":2");
     return topLeft.maximum(topRight).maximum(bottomLeft.maximum(bottomRight));
+  }
+
+  /**
+   * 2x2 max pooling with stride 2 that uses {@link #maxPool2x2} for inference and max_pool2d for training. The
+   * backward pass of max_pool2d scatters through the indices it saved, while the backward pass of the four strided
+   * views zero-fills and adds four full-size arrays: with PyTorch 2.7.1 that made a demo training step slower.
+   */
+  private static final class MaxPool2x2Block extends AbstractBlock {
+
+    private static final Shape WINDOW = new Shape(2, 2);
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray input = inputs.singletonOrThrow();
+      if (training) {
+        return new NDList(Pool.maxPool2d(input, WINDOW, WINDOW, new Shape(0, 0), false));
+      }
+      return new NDList(maxPool2x2(input));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+      Shape input = inputs[0];
+      return new Shape[] {new Shape(input.get(0), input.get(1), input.get(2) / 2, input.get(3) / 2)};
+    }
   }
 
   /** Divides each row by its L2 norm, the normalisation CLIP applies to image and text embeddings. */
