@@ -33,7 +33,10 @@ while [[ $# -gt 0 ]]; do
     --smoke) mode=smoke; shift ;;
     --no-build) build=false; shift ;;
     --output) output="${2:?--output needs a file name}"; shift 2 ;;
-    *) echo "Unknown option $1; usage: scripts/bench/throughput.sh [--smoke] [--no-build] [--output FILE]" >&2; exit 2 ;;
+    *)
+      echo "Unknown option $1; usage: scripts/bench/throughput.sh [--smoke] [--no-build] [--output FILE]" >&2
+      exit 2
+      ;;
   esac
 done
 
@@ -90,7 +93,8 @@ measure_reference() {
 # libblas3, runs the dense layers many times slower than OpenBLAS, so OpenBLAS gives a second, fairer reference.
 references=()
 measure_reference pytorch
-if [[ -f "$openblas_dir/libblas.so.3" && "$(readlink -f /lib/x86_64-linux-gnu/libblas.so.3)" != "$openblas_dir"/* ]]; then
+system_blas="$(readlink -f /lib/x86_64-linux-gnu/libblas.so.3 || true)"
+if [[ -f "$openblas_dir/libblas.so.3" && "$system_blas" != "$openblas_dir"/* ]]; then
   measure_reference pytorch-openblas LD_LIBRARY_PATH="$openblas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 

@@ -162,7 +162,7 @@ def measure_evaluation(pixels, labels, images, generator):
 
 
 def measure_data_path(pixels, labels, steps, epochs, generator):
-    """Build the batches of 1 warm-up epoch plus `epochs` timed ones with the model replaced by a no-op; return images/s."""
+    """Build the batches of 1 warm-up and `epochs` timed epochs with the model replaced by a no-op; return images/s."""
     images = steps * TRAIN_BATCH_SIZE
     seconds = 0.0
     for epoch in range(epochs + 1):

@@ -186,8 +186,8 @@ public final class Encoder implements AutoCloseable {
    * Takes the maximum of each 2x2 window with stride 2, dropping an odd last row or column, as 2x2 max pooling does.
    * It is the element-wise maximum of the four strided views of the windows. With PyTorch 2.7.1 on one CPU thread that
    * took about 2 ms for a [64, 64, 28, 28] array where max_pool2d, which also computes the indices for its backward
-   * pass, took about 22 ms. The output is equal. At a tie the gradient is shared among the tied inputs instead of going to
-   * the first one, but the sum reaching the window is the same.
+   * pass, took about 22 ms. The output is equal. At a tie the gradient is shared among the tied inputs instead of
+   * going to the first one, but the sum reaching the window is the same.
    */
   public static NDArray maxPool2x2(NDArray input) {
     long height = input.getShape().get(2) / 2 * 2;
