@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -18,6 +19,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import dev.paint.shared.checkpoint.DType;
 import dev.paint.shared.checkpoint.SafetensorsFile;
 import dev.paint.shared.checkpoint.Tensor;
@@ -158,7 +160,9 @@ public final class Encoder implements AutoCloseable {
           Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
               .setFilters(spec.convChannels().get(i)).build();
       layers.add(Map.entry("conv" + i, conv));
-      block.add(conv).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+      // Pooling before ReLU computes the same function as the usual conv, ReLU, pool order, because ReLU is monotonic
+      // and so commutes with max. ReLU then runs on a quarter of the values.
+      block.add(conv).add(new MaxPool2x2Block()).add(Activation.reluBlock());
     }
     block.add(Blocks.batchFlattenBlock());
     for (int i = 0; i < spec.hiddenUnits().size(); i++) {
@@ -176,6 +180,49 @@ public final class Encoder implements AutoCloseable {
           .forEach(pair -> named.put(layer.getKey() + "." + pair.getValue().getName(), pair.getValue()));
     }
     return block;
+  }
+
+  /**
+   * Takes the maximum of each 2x2 window with stride 2, dropping an odd last row or column, as 2x2 max pooling does.
+   * It is the element-wise maximum of the four strided views of the windows. With PyTorch 2.7.1 on one CPU thread that
+   * took about 2 ms for a [64, 64, 28, 28] array where max_pool2d, which also computes the indices for its backward
+   * pass, took about 22 ms. The output is equal. At a tie the gradient is shared among the tied inputs instead of
+   * going to the first one, but the sum reaching the window is the same.
+   */
+  public static NDArray maxPool2x2(NDArray input) {
+    long height = input.getShape().get(2) / 2 * 2;
+    long width = input.getShape().get(3) / 2 * 2;
+    NDArray topLeft = input.get(":, :, 0:" + height + ":2, 0:" + width + ":2");
+    NDArray topRight = input.get(":, :, 0:" + height + ":2, 1:" + width + ":2");
+    NDArray bottomLeft = input.get(":, :, 1:" + height + ":2, 0:" + width + ":2");
+    NDArray bottomRight = input.get(":, :, 1:" + height + ":2, 1:" + width + ":2");
+    return topLeft.maximum(topRight).maximum(bottomLeft.maximum(bottomRight));
+  }
+
+  /**
+   * 2x2 max pooling with stride 2 that uses {@link #maxPool2x2} for inference and max_pool2d for training. The
+   * backward pass of max_pool2d scatters through the indices it saved, while the backward pass of the four strided
+   * views zero-fills and adds four full-size arrays: with PyTorch 2.7.1 that made a demo training step slower.
+   */
+  private static final class MaxPool2x2Block extends AbstractBlock {
+
+    private static final Shape WINDOW = new Shape(2, 2);
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray input = inputs.singletonOrThrow();
+      if (training) {
+        return new NDList(Pool.maxPool2d(input, WINDOW, WINDOW, new Shape(0, 0), false));
+      }
+      return new NDList(maxPool2x2(input));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+      Shape input = inputs[0];
+      return new Shape[] {new Shape(input.get(0), input.get(1), input.get(2) / 2, input.get(3) / 2)};
+    }
   }
 
   /** Divides each row by its L2 norm, the normalisation CLIP applies to image and text embeddings. */

@@ -3,6 +3,7 @@ package dev.paint.shared.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -131,24 +132,26 @@ public final class EncoderTrainer {
 
   /**
    * Scales all gradients together so that their global L2 norm is at most {@code maxNorm}, as torch's
-   * clip_grad_norm_ does.
+   * clip_grad_norm_ does, and returns the global norm before scaling.
    */
-  private static void clipGradientNorm(Trainer trainer, NDManager manager, double maxNorm) {
+  static double clipGradientNorm(Trainer trainer, NDManager manager, double maxNorm) {
     // getGradient() returns a new handle owned by the parameter's manager; the scope frees those handles every step.
     try (NDManager scope = manager.newSubManager()) {
       List<NDArray> gradients = new ArrayList<>();
-      double squares = 0;
+      NDArray squares = scope.zeros(new Shape());
       for (var pair : trainer.getModel().getBlock().getParameters()) {
         NDArray gradient = pair.getValue().getArray().getGradient();
         gradient.attach(scope);
         gradients.add(gradient);
-        squares += gradient.square().sum().getFloat();
+        squares.addi(gradient.norm().square());
       }
-      double total = Math.sqrt(squares);
+      // One read of the summed squares, instead of one per parameter, copies a single scalar out of native memory.
+      double total = Math.sqrt(squares.getFloat());
       if (total > maxNorm) {
         float factor = (float) (maxNorm / (total + 1e-6));
         gradients.forEach(gradient -> gradient.muli(factor));
       }
+      return total;
     }
   }
 

@@ -2,8 +2,22 @@ package dev.paint.shared.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
 import dev.paint.shared.dataset.LabeledImages;
 import dev.paint.shared.event.Hyperparameters;
 import java.nio.file.Path;
@@ -146,6 +160,87 @@ class EncoderTrainerTest {
       assertThat(head.classes()).isEqualTo(2);
       assertThat(AccuracyEvaluator.accuracy(encoder, head, images)).isGreaterThan(50.0);
     }
+  }
+
+  @Test
+  void embedMatchesTextbookLayerOrder() {
+    EncoderSpec twoConvolutions = new EncoderSpec(1, 8, List.of(4, 6), List.of(8), 8, 10.0);
+    try (Encoder encoder = Encoder.create(twoConvolutions, Device.cpu(), 10);
+        NDManager manager = encoder.model().getNDManager().newSubManager()) {
+      NDArray images = manager.randomUniform(0, 1, new Shape(5, 1, 8, 8));
+
+      NDArray actual = encoder.embed(images);
+
+      // The textbook order: convolution, ReLU, then 2x2 max pooling.
+      Map<String, Parameter> weights = encoder.parameters();
+      NDArray expected = images;
+      for (int i = 0; i < 2; i++) {
+        NDArray convolved = Conv2d.conv2d(expected, weights.get("conv" + i + ".weight").getArray(),
+            weights.get("conv" + i + ".bias").getArray(), new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
+        expected = Pool.maxPool2d(Activation.relu(convolved), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+      }
+      expected = Activation.relu(Linear.linear(expected.reshape(5, -1), weights.get("fc0.weight").getArray(),
+          weights.get("fc0.bias").getArray()).singletonOrThrow());
+      expected = Encoder.l2Normalize(Linear.linear(expected, weights.get("proj.weight").getArray(),
+          weights.get("proj.bias").getArray()).singletonOrThrow());
+      float[] expectedValues = expected.toFloatArray();
+      float[] actualValues = actual.toFloatArray();
+      assertThat(actualValues).hasSameSizeAs(expectedValues);
+      for (int i = 0; i < expectedValues.length; i++) {
+        assertThat(actualValues[i]).as("embedding value %d", i).isCloseTo(expectedValues[i], within(1e-6f));
+      }
+    }
+  }
+
+  @Test
+  void maxPool2x2MatchesMaxPool2d() {
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      for (Shape shape : List.of(new Shape(3, 2, 8, 8), new Shape(2, 3, 7, 5))) {
+        NDArray input = manager.randomNormal(shape);
+
+        NDArray actual = Encoder.maxPool2x2(input);
+
+        NDArray expected = Pool.maxPool2d(input, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+        assertThat(actual.getShape()).as("shape for %s", shape).isEqualTo(expected.getShape());
+        assertThat(actual.toFloatArray()).as("values for %s", shape).containsExactly(expected.toFloatArray());
+      }
+    }
+  }
+
+  @Test
+  void clippingScalesGlobalNormToLimit() {
+    try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 11);
+        Trainer trainer = encoder.model().newTrainer(new DefaultTrainingConfig(Loss.l2Loss()));
+        NDManager manager = encoder.model().getNDManager().newSubManager()) {
+      trainer.initialize(new Shape(4, 1, 8, 8));
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDArray embeddings = trainer.forward(new NDList(manager.randomUniform(0, 1, new Shape(4, 1, 8, 8))))
+            .singletonOrThrow();
+        collector.backward(embeddings.get(":, 0").sum());
+      }
+      double before = globalGradientNorm(trainer);
+
+      double unclipped = EncoderTrainer.clipGradientNorm(trainer, manager, 2 * before);
+      double afterLooseLimit = globalGradientNorm(trainer);
+      double reported = EncoderTrainer.clipGradientNorm(trainer, manager, before / 4);
+
+      assertThat(before).isPositive();
+      assertThat(unclipped).isCloseTo(before, within(1e-4 * before));
+      assertThat(afterLooseLimit).isCloseTo(before, within(1e-6 * before));
+      assertThat(reported).isCloseTo(before, within(1e-4 * before));
+      assertThat(globalGradientNorm(trainer)).isCloseTo(before / 4, within(1e-4 * before));
+    }
+  }
+
+  /** Returns the L2 norm of all gradients together, summed in double precision on the Java side. */
+  private static double globalGradientNorm(Trainer trainer) {
+    double squares = 0;
+    for (var pair : trainer.getModel().getBlock().getParameters()) {
+      for (float value : pair.getValue().getArray().getGradient().toFloatArray()) {
+        squares += (double) value * value;
+      }
+    }
+    return Math.sqrt(squares);
   }
 
   /** Class 0 lights the top half of an 8x8 image, class 1 the bottom half, with noise. */
