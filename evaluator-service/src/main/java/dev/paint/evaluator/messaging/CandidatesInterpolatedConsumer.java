@@ -48,9 +48,10 @@ public class CandidatesInterpolatedConsumer {
     try {
       event = CloudEvents.parse(message, EventTypes.CANDIDATES_INTERPOLATED, CandidatesInterpolated.class);
     } catch (InvalidEventException e) {
-      LOG.errorf("Rejected candidates event from %s: %s", CloudEvents.origin(message), e.getMessage());
+      LOG.errorf("Rejected candidates event from %s, sending the record to the dead-letter topic: %s",
+          CloudEvents.origin(message), e.getMessage());
       publisher.failed(null, null, e.getMessage());
-      return message.ack();
+      return message.nack(e);
     }
 
     String taskId = event.task().taskId();

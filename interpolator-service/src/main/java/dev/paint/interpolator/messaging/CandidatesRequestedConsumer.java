@@ -44,9 +44,10 @@ public class CandidatesRequestedConsumer {
     try {
       event = CloudEvents.parse(message, EventTypes.CANDIDATES_REQUESTED, CandidatesRequested.class);
     } catch (InvalidEventException e) {
-      LOG.errorf("Rejected candidates request from %s: %s", CloudEvents.origin(message), e.getMessage());
+      LOG.errorf("Rejected candidates request from %s, sending the record to the dead-letter topic: %s",
+          CloudEvents.origin(message), e.getMessage());
       publisher.failed(null, null, e.getMessage());
-      return message.ack();
+      return message.nack(e);
     }
 
     String taskId = event.task().taskId();

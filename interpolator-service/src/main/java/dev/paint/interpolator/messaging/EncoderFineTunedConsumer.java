@@ -41,9 +41,10 @@ public class EncoderFineTunedConsumer {
     try {
       event = CloudEvents.parse(message, EventTypes.ENCODER_FINE_TUNED, EncoderFineTuned.class);
     } catch (InvalidEventException e) {
-      LOG.errorf("Rejected fine-tuned event from %s: %s", CloudEvents.origin(message), e.getMessage());
+      LOG.errorf("Rejected fine-tuned event from %s, sending the record to the dead-letter topic: %s",
+          CloudEvents.origin(message), e.getMessage());
       publisher.failed(null, null, e.getMessage());
-      return message.ack();
+      return message.nack(e);
     }
 
     String taskId = event.task().taskId();

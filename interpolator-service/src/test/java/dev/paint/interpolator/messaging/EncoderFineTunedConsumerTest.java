@@ -126,6 +126,8 @@ class EncoderFineTunedConsumerTest {
     KafkaEvents.publishRaw(bootstrap, Topics.ENCODER_FINE_TUNED, "m", EventTypes.ENCODER_FINE_TUNED, "{not json");
 
     fineTunedEventProducesCandidatesInStore();
+    assertThat(KafkaEvents.awaitRecord(bootstrap, Topics.deadLetter(EncoderFineTunedConsumer.CHANNEL),
+        r -> r.value().equals("{not json"), Duration.ofSeconds(60))).isNotEmpty();
   }
 
   private EncoderFineTuned event(String taskId, CheckpointRef base, CheckpointRef fineTuned, List<Double> alphas) {

@@ -27,5 +27,13 @@ public final class Topics {
   /** A patch task ended without a promotion; the event carries the reason. */
   public static final String PATCH_TASK_FAILED = "paint.patch-task.failed";
 
+  /**
+   * Returns the dead-letter topic of an incoming channel, {@code dead-letter-topic-<channel>}. SmallRye's
+   * dead-letter-queue failure strategy sends every record that the channel's consumer nacks to this topic by default.
+   */
+  public static String deadLetter(String channel) {
+    return "dead-letter-topic-" + channel;
+  }
+
   private Topics() {}
 }

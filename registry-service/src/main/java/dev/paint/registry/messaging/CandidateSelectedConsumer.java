@@ -65,7 +65,7 @@ public class CandidateSelectedConsumer {
       event = parse(message);
     } catch (RuntimeException e) {
       rejectMalformed(message, e);
-      return message.ack();
+      return message.nack(e);
     }
 
     try {
@@ -112,7 +112,8 @@ public class CandidateSelectedConsumer {
   private void rejectMalformed(Message<String> message, RuntimeException error) {
     RecordIdentity identity = RecordIdentity.of(message.getPayload(), recordKey(message));
     String reason = "Invalid CandidateSelected record at " + position(message) + ": " + error.getMessage();
-    LOG.errorf("%s (task %s, model %s); skipping it", reason, identity.taskId(), identity.modelName());
+    LOG.errorf("%s (task %s, model %s); sending the record to the dead-letter topic", reason, identity.taskId(),
+        identity.modelName());
     metrics.promotion(
         identity.modelName() == null ? UNKNOWN_MODEL : identity.modelName(), PromotionOutcome.Status.FAILED);
 

@@ -177,6 +177,10 @@ class CandidatePromotionTest {
         .contains("Unsupported CloudEvents type 'dev.paint.candidate.selected.v9'");
     assertThat(awaitFailure(model, "no-headers").reason()).contains("Missing CloudEvents headers");
     assertThat(awaitPatchPromotions(model, 1).get(0).taskId()).isEqualTo("task-ok");
+    for (String taskId : List.of("bad-json", "bad-type", "no-headers")) {
+      assertThat(KafkaEvents.awaitRecord(bootstrapServers, Topics.deadLetter(CandidateSelectedConsumer.CHANNEL),
+          r -> r.value().contains("\"" + taskId + "\""), Duration.ofSeconds(60))).as(taskId).isNotEmpty();
+    }
   }
 
   @Test

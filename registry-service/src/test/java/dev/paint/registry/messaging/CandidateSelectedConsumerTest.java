@@ -73,13 +73,14 @@ class CandidateSelectedConsumerTest {
   }
 
   @Test
-  void malformedRecordAckedAndReported() {
+  void malformedRecordDeadLetteredAndReported() {
     Delivery delivery = new Delivery("{\"task\":{\"taskId\":\"task-x\"},\"base\":{\"modelName\":\"digits\"}}",
         EventTypes.CANDIDATE_SELECTED);
 
     consumer.consume(delivery.message()).toCompletableFuture().join();
 
-    assertThat(delivery.acked).isTrue();
+    assertThat(delivery.acked).isFalse();
+    assertThat(delivery.nackReason).isNotNull();
     PatchTaskFailed failed = events.failed().get(0).event();
     assertThat(failed.taskId()).isEqualTo("task-x");
     assertThat(failed.modelName()).isEqualTo(MODEL);
@@ -87,12 +88,13 @@ class CandidateSelectedConsumerTest {
   }
 
   @Test
-  void unknownTypeVersionAckedAndReported() {
+  void unknownTypeVersionDeadLetteredAndReported() {
     Delivery delivery = new Delivery(Json.write(candidate), "dev.paint.candidate.selected.v2");
 
     consumer.consume(delivery.message()).toCompletableFuture().join();
 
-    assertThat(delivery.acked).isTrue();
+    assertThat(delivery.acked).isFalse();
+    assertThat(delivery.nackReason).hasMessageContaining("dev.paint.candidate.selected.v2");
     assertThat(events.failed().get(0).event().reason())
         .contains("Unsupported CloudEvents type 'dev.paint.candidate.selected.v2'");
     assertThat(promotions.deployed(MODEL).version()).isEqualTo(1);

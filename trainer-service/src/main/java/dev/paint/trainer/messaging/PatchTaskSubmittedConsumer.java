@@ -48,9 +48,10 @@ public class PatchTaskSubmittedConsumer {
     } catch (InvalidEventException e) {
       String taskId = CloudEvents.textField(message.getPayload(), "taskId");
       String modelName = CloudEvents.textField(message.getPayload(), "modelName");
-      LOG.errorf("Rejected patch task %s from %s: %s", taskId, origin, e.getMessage());
+      LOG.errorf("Rejected patch task %s from %s, sending the record to the dead-letter topic: %s", taskId, origin,
+          e.getMessage());
       publisher.failed(taskId, modelName, e.getMessage());
-      return message.ack();
+      return message.nack(e);
     }
 
     LOG.infof("Received patch task %s for model %s (task %s, dataset %s) from %s", task.taskId(), task.modelName(),

@@ -322,6 +322,10 @@ class PatchTaskSubmittedConsumerTest {
 
     PatchTaskFailed failure = awaitEvent(Topics.PATCH_TASK_FAILED, badId, PatchTaskFailed.class);
     assertThat(failure.reason()).contains("Missing required field 'task'");
+    List<ConsumerRecord<String, String>> deadLetters = KafkaEvents.awaitRecord(bootstrap,
+        Topics.deadLetter(PatchTaskSubmittedConsumer.CHANNEL), r -> r.value().equals("{malformed"),
+        Duration.ofSeconds(60));
+    assertThat(deadLetters).anySatisfy(r -> assertThat(r.value()).contains(badId));
 
     patchTaskProducesFineTunedEncoder();
   }
