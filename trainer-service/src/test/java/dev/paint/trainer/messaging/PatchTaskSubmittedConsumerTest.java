@@ -61,7 +61,7 @@ class PatchTaskSubmittedConsumerTest {
   private static final EncoderSpec SPEC = new EncoderSpec(1, 8, List.of(4), List.of(), 8, 10.0);
   private static final List<String> CLASSES = List.of("top", "bottom");
   /** Enough passes over 200 images to train for longer than the test profile's max.poll.interval.ms of 5 s. */
-  private static final int LONG_EPOCHS = 600;
+  private static final int LONG_EPOCHS = 1_500;
 
   @Inject CheckpointStore checkpoints;
   @Inject DatasetStore datasets;
