@@ -23,7 +23,7 @@ public class ObjectStoreReadinessCheck implements HealthCheck {
 
   @Inject
   public ObjectStoreReadinessCheck(ObjectStore store) {
-    // A probe answers now: retrying would hold the health endpoint for the whole retry time of an outage.
+    // A probe must return at once. Retrying would hold the health endpoint for the whole retry time of an outage.
     this.store = store.withRetryPolicy(RetryPolicy.NONE);
   }
 

@@ -25,8 +25,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes {@link Topics#CANDIDATE_SELECTED} and hands each selected candidate to {@link PromotionService#promote}.
- * A malformed record is logged, reported as {@link PatchTaskFailed} when its task id is readable, and acknowledged, so
- * the next record is still processed. A promotion that fails transiently (object store or broker unavailable) runs
+ * A malformed record is logged, reported as {@link PatchTaskFailed} when its task id is readable, and nacked to the
+ * dead-letter topic, so the next record is still processed. A promotion that fails transiently (object store or broker unavailable) runs
  * again under {@link StageRetry}. If it still fails after paint.stage-retry.max-duration, the record is nacked without
  * a failure event, which sends it to the dead-letter topic for replay. Any other failure is nacked and reported.
  */

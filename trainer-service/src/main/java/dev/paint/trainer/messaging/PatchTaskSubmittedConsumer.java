@@ -23,9 +23,10 @@ import org.jboss.logging.Logger;
 /**
  * Consumes patch tasks: validates each one, records it in the object store and hands it to the
  * {@link PatchTaskScheduler}, which fine-tunes it on a worker thread. The record is acknowledged as soon as the task is
- * recorded, because the trainer resumes recorded tasks after a restart. So fine-tuning, however long, never blocks the
- * consumer, and a model waiting for a promotion never delays another model's tasks. A task that cannot be
- * accepted is reported on the failure topic and acknowledged.
+ * recorded, because the trainer resumes recorded tasks after a restart. So fine-tuning runs outside the consumer's poll
+ * loop, and a model waiting for a promotion does not hold back other models' tasks. A readable task that cannot be
+ * accepted is reported on the failure topic and acknowledged. A record that cannot be read as a task is reported too,
+ * then nacked to the channel's dead-letter topic.
  */
 @ApplicationScoped
 public class PatchTaskSubmittedConsumer {
