@@ -22,22 +22,21 @@ final class FloatChunkCodec {
   }
 
   /**
-   * Decodes {@code count} elements from the start of {@code source} into {@code target} from {@code offset} on;
-   * {@code halves} is scratch space, used at the same offset, for the 16-bit types.
+   * Decodes {@code count} elements from the start of {@code source} into the start of {@code target}; {@code halves}
+   * is scratch space for the 16-bit types.
    */
-  static void decode(DType dtype, ByteBuffer source, float[] target, short[] halves, int offset, int count) {
-    int end = offset + count;
+  static void decode(DType dtype, ByteBuffer source, float[] target, short[] halves, int count) {
     switch (dtype) {
-      case F32 -> source.asFloatBuffer().get(target, offset, count);
+      case F32 -> source.asFloatBuffer().get(target, 0, count);
       case F16 -> {
-        source.asShortBuffer().get(halves, offset, count);
-        for (int i = offset; i < end; i++) {
+        source.asShortBuffer().get(halves, 0, count);
+        for (int i = 0; i < count; i++) {
           target[i] = HALF_TO_FLOAT[halves[i] & 0xffff];
         }
       }
       case BF16 -> {
-        source.asShortBuffer().get(halves, offset, count);
-        for (int i = offset; i < end; i++) {
+        source.asShortBuffer().get(halves, 0, count);
+        for (int i = 0; i < count; i++) {
           target[i] = Float.intBitsToFloat(halves[i] << 16);
         }
       }
@@ -47,24 +46,23 @@ final class FloatChunkCodec {
   }
 
   /**
-   * Encodes {@code count} elements of {@code source}, from {@code offset} on, into the start of {@code target};
+   * Encodes the first {@code count} elements of {@code source} into the start of the little-endian {@code target};
    * {@code halves} is scratch space as in {@link #decode}. The target's position and limit are left unchanged.
    */
-  static void encode(DType dtype, float[] source, short[] halves, int offset, int count, ByteBuffer target) {
-    int end = offset + count;
+  static void encode(DType dtype, float[] source, short[] halves, int count, ByteBuffer target) {
     switch (dtype) {
-      case F32 -> target.asFloatBuffer().put(source, offset, count);
+      case F32 -> target.asFloatBuffer().put(source, 0, count);
       case F16 -> {
-        for (int i = offset; i < end; i++) {
+        for (int i = 0; i < count; i++) {
           halves[i] = toHalf(source[i]);
         }
-        target.asShortBuffer().put(halves, offset, count);
+        target.asShortBuffer().put(halves, 0, count);
       }
       case BF16 -> {
-        for (int i = offset; i < end; i++) {
+        for (int i = 0; i < count; i++) {
           halves[i] = Float16.toBfloat16(source[i]);
         }
-        target.asShortBuffer().put(halves, offset, count);
+        target.asShortBuffer().put(halves, 0, count);
       }
       default -> throw new IllegalArgumentException("Dtype " + dtype + " is not encoded from float; F32, F16"
           + " and BF16 are.");

@@ -4,9 +4,6 @@ import dev.paint.shared.checkpoint.Checkpoint;
 import dev.paint.shared.checkpoint.CheckpointShard;
 import dev.paint.shared.checkpoint.CheckpointWriter;
 import dev.paint.shared.checkpoint.Checkpoints;
-import dev.paint.shared.checkpoint.TensorSpec;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,9 +20,9 @@ import java.util.Set;
  * theta_fineTuned}, per element.
  *
  * <p>The merge streams: each tensor is read once from both inputs, in chunks of {@value #CHUNK_ELEMENTS}
- * elements copied into reused buffers, and written into every output before the next chunk is read. Memory use is
- * a few chunk buffers whatever the checkpoint size or the number of alphas. Nothing is memory-mapped, so the
- * resident set does not grow with the files either.
+ * elements copied into reused buffers, and written into every output; {@link ChunkPipeline} reads and mixes chunks on
+ * several threads and writes them in order. Memory use is a few chunk buffers per thread and alpha, whatever the
+ * checkpoint size. Nothing is memory-mapped, so the resident set does not grow with the files either.
  *
  * <p>Inputs and outputs are single safetensors files or sharded checkpoints (see {@link Checkpoints}), in any
  * mix. An output whose name ends with {@value Checkpoints#INDEX_SUFFIX} gets the base's shard layout, with the
@@ -47,6 +44,25 @@ public final class LinearMerge implements MergeMethod {
    */
   static final int CHUNK_ELEMENTS = 1 << 16;
 
+  private final int workers;
+
+  /** Creates the merge with one worker per available processor, up to {@value ChunkPipeline#MAX_WORKERS}. */
+  public LinearMerge() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Creates the merge with up to {@code workers} threads that read and mix chunks in parallel.
+   *
+   * @throws IllegalArgumentException when {@code workers} is below 1
+   */
+  public LinearMerge(int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers is " + workers + "; give at least 1 thread.");
+    }
+    this.workers = workers;
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -65,7 +81,7 @@ public final class LinearMerge implements MergeMethod {
 
       List<CheckpointWriter> writers = createWriters(baseCheckpoint, alphas, outputs);
       try {
-        writeTensors(baseCheckpoint, fineTunedCheckpoint, alphas, writers);
+        new ChunkPipeline(baseCheckpoint, fineTunedCheckpoint, alphas, writers).run(workers);
         for (CheckpointWriter writer : writers) {
           writer.close();
         }
@@ -157,113 +173,5 @@ public final class LinearMerge implements MergeMethod {
     // Adding 0.0 turns -0.0 into 0.0, so alpha 0 is always recorded as "0.0".
     metadata.put(METADATA_ALPHA, Double.toString(alpha + 0.0));
     return metadata;
-  }
-
-  private static void writeTensors(
-      Checkpoint base, Checkpoint fineTuned, List<Double> alphas, List<CheckpointWriter> writers) {
-    TensorStreams streams = new TensorStreams(base, fineTuned, writers);
-    for (TensorSpec spec : base.tensors()) {
-      if (spec.dtype().isFloatingPoint() && needsMixing(alphas)) {
-        streams.mix(spec, alphas);
-      } else if (spec.dtype().isFloatingPoint()) {
-        streams.copyEndpoints(spec, alphas);
-      } else {
-        streams.copyFromBase(spec);
-      }
-    }
-  }
-
-  private static boolean needsMixing(List<Double> alphas) {
-    return alphas.stream().anyMatch(alpha -> alpha != 0.0 && alpha != 1.0);
-  }
-
-  /** Chunked reads of one tensor from both inputs and writes into every output, with buffers reused throughout. */
-  private static final class TensorStreams {
-    private final Checkpoint base;
-    private final Checkpoint fineTuned;
-    private final List<CheckpointWriter> writers;
-    private final ChunkMixer mixer = new ChunkMixer(CHUNK_ELEMENTS);
-    /** Direct, so that file channels read into them without an intermediate copy; sized for F64 chunks. */
-    private final ByteBuffer baseBytes = chunkBuffer();
-    private final ByteBuffer fineTunedBytes = chunkBuffer();
-
-    TensorStreams(Checkpoint base, Checkpoint fineTuned, List<CheckpointWriter> writers) {
-      this.base = base;
-      this.fineTuned = fineTuned;
-      this.writers = writers;
-    }
-
-    /** Writes the mix for every alpha, reading each chunk of both inputs once for all outputs. */
-    void mix(TensorSpec spec, List<Double> alphas) {
-      int elementSize = spec.dtype().byteSize();
-      long elementCount = spec.elementCount();
-      for (long start = 0; start < elementCount; start += CHUNK_ELEMENTS) {
-        int count = (int) Math.min(CHUNK_ELEMENTS, elementCount - start);
-        read(base, spec, start * elementSize, count * elementSize, baseBytes);
-        read(fineTuned, spec, start * elementSize, count * elementSize, fineTunedBytes);
-        mixer.load(spec.dtype(), baseBytes, fineTunedBytes, count);
-
-        for (int i = 0; i < alphas.size(); i++) {
-          double alpha = alphas.get(i);
-          writers.get(i).writeChunk(spec.name(), chunkFor(alpha));
-        }
-      }
-      writeIfEmpty(spec);
-    }
-
-    private ByteBuffer chunkFor(double alpha) {
-      if (alpha == 0.0) {
-        return baseBytes;
-      }
-      if (alpha == 1.0) {
-        return fineTunedBytes;
-      }
-      return mixer.mix(alpha);
-    }
-
-    /** Writes the base's bytes to the alpha 0 outputs and the fine-tuned bytes to the alpha 1 outputs. */
-    void copyEndpoints(TensorSpec spec, List<Double> alphas) {
-      for (long offset = 0; offset < spec.byteSize(); offset += baseBytes.capacity()) {
-        int length = (int) Math.min(baseBytes.capacity(), spec.byteSize() - offset);
-        read(base, spec, offset, length, baseBytes);
-        read(fineTuned, spec, offset, length, fineTunedBytes);
-        for (int i = 0; i < alphas.size(); i++) {
-          writers.get(i).writeChunk(spec.name(), alphas.get(i) == 0.0 ? baseBytes : fineTunedBytes);
-        }
-      }
-      writeIfEmpty(spec);
-    }
-
-    /** Writes the base's bytes to every output. */
-    void copyFromBase(TensorSpec spec) {
-      for (long offset = 0; offset < spec.byteSize(); offset += baseBytes.capacity()) {
-        int length = (int) Math.min(baseBytes.capacity(), spec.byteSize() - offset);
-        read(base, spec, offset, length, baseBytes);
-        for (CheckpointWriter writer : writers) {
-          writer.writeChunk(spec.name(), baseBytes);
-        }
-      }
-      writeIfEmpty(spec);
-    }
-
-    /** Completes a tensor without elements, which the chunk loops above never visit. */
-    private void writeIfEmpty(TensorSpec spec) {
-      if (spec.byteSize() > 0) {
-        return;
-      }
-      for (CheckpointWriter writer : writers) {
-        writer.write(spec.name(), ByteBuffer.allocate(0));
-      }
-    }
-
-    private static void read(Checkpoint checkpoint, TensorSpec spec, long offset, int length, ByteBuffer target) {
-      target.clear().limit(length);
-      checkpoint.readData(spec.name(), offset, target);
-      target.flip();
-    }
-
-    private static ByteBuffer chunkBuffer() {
-      return ByteBuffer.allocateDirect(CHUNK_ELEMENTS * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    }
   }
 }

@@ -48,8 +48,8 @@ class FloatChunkCodecTest {
       short[] scratch = new short[count];
       ByteBuffer encoded = ByteBuffer.allocateDirect(2 * count).order(ByteOrder.LITTLE_ENDIAN);
 
-      FloatChunkCodec.decode(dtype, source, floats, scratch, 0, count);
-      FloatChunkCodec.encode(dtype, floats, scratch, 0, count, encoded);
+      FloatChunkCodec.decode(dtype, source, floats, scratch, count);
+      FloatChunkCodec.encode(dtype, floats, scratch, count, encoded);
 
       for (int bits = 0; bits < count; bits++) {
         assertThat(encoded.getShort(2 * bits)).as("%s bits %04x", dtype, bits).isEqualTo((short) bits);

@@ -381,7 +381,7 @@ class LinearMergeTest {
     return file;
   }
 
-  private static byte[] tensorBytes(Path file, String name) {
+  static byte[] tensorBytes(Path file, String name) {
     try (SafetensorsFile checkpoint = SafetensorsFile.open(file)) {
       ByteBuffer data = checkpoint.data(name);
       byte[] bytes = new byte[data.remaining()];

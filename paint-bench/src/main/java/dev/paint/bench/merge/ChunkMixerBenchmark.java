@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The merge kernel without input and output: decoding one chunk of base and fine-tuned elements and mixing it for
- * one alpha, per dtype. The score is chunks per second; multiply by {@code chunkElements} for elements per second.
+ * one alpha, per dtype, on one thread (a merge runs one such kernel per worker). The score is chunks per second; multiply by {@code chunkElements} for elements per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,6 +41,7 @@ public class ChunkMixerBenchmark {
   private ChunkMixer mixer;
   private ByteBuffer base;
   private ByteBuffer fineTuned;
+  private ByteBuffer mixed;
 
   @Setup
   public void setUp() {
@@ -48,12 +49,13 @@ public class ChunkMixerBenchmark {
     mixer = new ChunkMixer(chunkElements);
     base = randomChunk(1);
     fineTuned = randomChunk(2);
+    mixed = ByteBuffer.allocateDirect(chunkElements * Double.BYTES);
   }
 
   @Benchmark
   public ByteBuffer loadAndMix() {
     mixer.load(type, base, fineTuned, chunkElements);
-    return mixer.mix(0.3);
+    return mixer.mix(0.3, mixed);
   }
 
   /** Returns a chunk of normally distributed weights with standard deviation 0.05, encoded in the dtype. */
