@@ -3,21 +3,18 @@ package dev.paint.shared.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.paint.local.LocalObjectStore;
 import dev.paint.shared.dataset.DatasetManifest.SplitEntry;
 import dev.paint.shared.json.Json;
+import dev.paint.shared.storage.LocalObjectStoreExtension;
 import dev.paint.shared.storage.ObjectStore;
-import dev.paint.shared.storage.ObjectStoreSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@link DatasetStore} against S3Proxy on 127.0.0.1, one bucket per test. */
@@ -25,7 +22,8 @@ class DatasetStoreTest {
 
   private static final Map<String, String> SOURCES = Map.of("digits.csv.gz", "ab".repeat(32));
 
-  private static LocalObjectStore server;
+  @RegisterExtension
+  static final LocalObjectStoreExtension S3PROXY = new LocalObjectStoreExtension();
 
   private ObjectStore objects;
   private Dataset dataset;
@@ -33,24 +31,9 @@ class DatasetStoreTest {
   @TempDir
   Path cacheDirectory;
 
-  @BeforeAll
-  static void startServer() {
-    server = LocalObjectStore.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
   void createBucket() {
-    String bucket = "datasets-" + UUID.randomUUID().toString().substring(0, 8);
-    objects = ObjectStore.connect(
-        new ObjectStoreSettings(server.endpoint(), server.accessKey(), server.secretKey(), bucket, null));
-    objects.ensureBucket();
+    objects = S3PROXY.createBucket("datasets-");
     RawDataset raw = new RawDataset(List.of("zero", "one", "two"), randomImages(300, 1), randomImages(40, 2));
     dataset = DatasetSplitter.split("tiny-digits", raw, 5);
   }

@@ -7,41 +7,31 @@ import dev.paint.local.LocalObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Retries of {@link ObjectStore} against S3Proxy on 127.0.0.1, stopped and restarted on the same port. */
 class ObjectStoreRetryTest {
 
   private static final byte[] CONTENT = "checkpoint bytes".getBytes(StandardCharsets.UTF_8);
 
-  private static LocalObjectStore server;
+  @RegisterExtension
+  static final LocalObjectStoreExtension S3PROXY = new LocalObjectStoreExtension();
+
+  private LocalObjectStore server;
 
   private String bucket;
 
-  @BeforeAll
-  static void startServer() {
-    server = LocalObjectStore.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
   void createBucket() {
+    server = S3PROXY.server();
     if (!server.isRunning()) {
       server.restart();
     }
-    bucket = "retry-" + UUID.randomUUID().toString().substring(0, 8);
+    bucket = LocalObjectStoreExtension.uniqueBucketName("retry-");
     connect(RetryPolicy.NONE).ensureBucket();
   }
 
@@ -114,7 +104,6 @@ class ObjectStoreRetryTest {
   }
 
   private ObjectStore connect(RetryPolicy policy) {
-    return ObjectStore.connect(
-        new ObjectStoreSettings(server.endpoint(), server.accessKey(), server.secretKey(), bucket, null), policy);
+    return ObjectStore.connect(S3PROXY.settings(bucket), policy);
   }
 }

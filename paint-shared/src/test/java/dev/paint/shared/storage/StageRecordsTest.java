@@ -2,43 +2,26 @@ package dev.paint.shared.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.paint.local.LocalObjectStore;
 import dev.paint.shared.storage.StageRecords.TaskStages;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs {@link StageRecords} against S3Proxy on 127.0.0.1, one bucket per test. */
 class StageRecordsTest {
 
-  private static LocalObjectStore server;
+  @RegisterExtension
+  static final LocalObjectStoreExtension S3PROXY = new LocalObjectStoreExtension();
 
   private ObjectStore objects;
   private StageRecords stages;
 
-  @BeforeAll
-  static void startServer() {
-    server = LocalObjectStore.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
   void createBucket() {
-    String bucket = "stages-" + UUID.randomUUID().toString().substring(0, 8);
-    objects = ObjectStore.connect(
-        new ObjectStoreSettings(server.endpoint(), server.accessKey(), server.secretKey(), bucket, null));
-    objects.ensureBucket();
+    objects = S3PROXY.createBucket("stages-");
     stages = new StageRecords(objects);
   }
 

@@ -32,8 +32,10 @@ public class ApiTokenFilter {
   /** The scheme of the {@code Authorization} header, also named in the OpenAPI document. */
   public static final String BEARER = "Bearer";
 
+  /** HTTP methods that pass without a token unless {@code paint.registry.reads-require-token} is true. */
+  static final Set<String> READ_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
   private static final Logger LOG = Logger.getLogger(ApiTokenFilter.class);
-  private static final Set<String> READ_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Optional<byte[]> tokenDigest;
   private final boolean readsRequireToken;

@@ -30,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -38,7 +37,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 /**
  * The model registry over HTTP: models, their versions with lineage and accuracies, the {@code deployed} alias and its
  * history, comparison of two versions, manual promotion and rollback. Errors are {@link ErrorResponse} bodies with
- * status 400, 401, 404 or 409. The POST endpoints require the API token (see {@link ApiTokenFilter}).
+ * status 400, 401, 404 or 409. The POST endpoints require the API token (see {@link ApiTokenFilter}), and {@link
+ * ApiTokenOpenApiFilter} adds that requirement and the 401 response to their OpenAPI operations.
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
@@ -164,11 +164,9 @@ public class ModelResource {
   @Operation(summary = "Register a version",
       description = "Registers an encoder checkpoint and heads already in the object store as the model's next"
           + " version, and deploys it unless promote is false and a version is deployed")
-  @SecurityRequirement(name = API_TOKEN)
   @APIResponse(responseCode = "201", description = "The new version; Location names it",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = ModelVersion.class)))
   @APIResponse(responseCode = "400", ref = INVALID)
-  @APIResponse(responseCode = "401", ref = UNAUTHORIZED)
   public RestResponse<ModelVersion> register(
       @PathParam("name") String name, RegisterModelVersion request, @Context UriInfo uri) {
     ModelVersion version = promotions.registerImported(validName(name), request);
@@ -184,11 +182,9 @@ public class ModelResource {
   @Operation(summary = "Promote a version",
       description = "Moves the deployed alias to a newer stored version if expectedDeployedVersion is still"
           + " deployed (compare-and-set), and publishes a paint.model.promoted event with reason manual")
-  @SecurityRequirement(name = API_TOKEN)
   @APIResponse(responseCode = "200", description = "The recorded alias change",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = AliasChange.class)))
   @APIResponse(responseCode = "400", ref = INVALID)
-  @APIResponse(responseCode = "401", ref = UNAUTHORIZED)
   @APIResponse(responseCode = "404", ref = NOT_FOUND)
   @APIResponse(responseCode = "409", ref = CONFLICT)
   public AliasChange promote(@PathParam("name") String name, PromotionRequest request) {
@@ -206,11 +202,9 @@ public class ModelResource {
   @Operation(summary = "Roll back",
       description = "Moves the deployed alias to an earlier stored version and publishes a paint.model.promoted"
           + " event with reason rollback")
-  @SecurityRequirement(name = API_TOKEN)
   @APIResponse(responseCode = "200", description = "The recorded alias change",
       content = @Content(mediaType = JSON, schema = @Schema(implementation = AliasChange.class)))
   @APIResponse(responseCode = "400", ref = INVALID)
-  @APIResponse(responseCode = "401", ref = UNAUTHORIZED)
   @APIResponse(responseCode = "404", ref = NOT_FOUND)
   @APIResponse(responseCode = "409", ref = CONFLICT)
   public AliasChange rollback(@PathParam("name") String name, RollbackRequest request) {

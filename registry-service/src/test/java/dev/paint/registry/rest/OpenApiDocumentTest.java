@@ -22,6 +22,18 @@ class OpenApiDocumentTest {
   private static final List<String> MUTATING_PATHS =
       List.of("/models/{name}/versions", "/models/{name}/promote", "/models/{name}/rollback");
 
+  /** Response codes of every operation, in the order the document lists them. */
+  private static final Map<String, List<String>> DOCUMENTED_CODES = Map.of(
+      "paths.'/models'.get", List.of("200"),
+      "paths.'/models/{name}/versions'.get", List.of("200", "400", "404"),
+      "paths.'/models/{name}/versions'.post", List.of("201", "400", "401"),
+      "paths.'/models/{name}/versions/{version}'.get", List.of("200", "400", "404"),
+      "paths.'/models/{name}/deployed'.get", List.of("200", "400", "404"),
+      "paths.'/models/{name}/history'.get", List.of("200", "400", "404"),
+      "paths.'/models/{name}/compare'.get", List.of("200", "400", "404"),
+      "paths.'/models/{name}/promote'.post", List.of("200", "400", "401", "404", "409"),
+      "paths.'/models/{name}/rollback'.post", List.of("200", "400", "401", "404", "409"));
+
   @Test
   void documentListsEveryPath() {
     given().queryParam("format", "json").when().get("/q/openapi")
@@ -46,6 +58,32 @@ class OpenApiDocumentTest {
       Assertions.assertThat(document.getList(operation + ".security.apiToken")).as(path).isNotNull();
       Assertions.assertThat(document.getString(operation + ".responses.'401'.'$ref'")).as(path)
           .isEqualTo("#/components/responses/Unauthorized");
+    }
+  }
+
+  @Test
+  void readOperationsNeedNoToken() {
+    JsonPath document = openApi();
+
+    for (String operation : DOCUMENTED_CODES.keySet()) {
+      if (operation.endsWith(".get")) {
+        Assertions.assertThat(document.getList(operation + ".security")).as(operation).isNull();
+      }
+    }
+  }
+
+  @Test
+  void everyOperationDocumentsItsCodes() {
+    JsonPath document = openApi();
+
+    Map<String, Map<String, Object>> paths = document.getMap("paths");
+    List<String> operations = paths.entrySet().stream()
+        .flatMap(path -> path.getValue().keySet().stream().map(method -> "paths.'" + path.getKey() + "'." + method))
+        .toList();
+    Assertions.assertThat(operations).containsExactlyInAnyOrderElementsOf(DOCUMENTED_CODES.keySet());
+    for (Map.Entry<String, List<String>> expected : DOCUMENTED_CODES.entrySet()) {
+      Map<String, Object> responses = document.getMap(expected.getKey() + ".responses");
+      Assertions.assertThat(responses.keySet()).as(expected.getKey()).containsExactlyElementsOf(expected.getValue());
     }
   }
 

@@ -19,6 +19,13 @@ public interface SubscriberConfig {
   @WithDefault("http://localhost:8084")
   String registryUrl();
 
+  /**
+   * API token of registry-service, sent as {@code Authorization: Bearer <token>} on every registry request. Needed only
+   * when the registry sets {@code paint.registry.reads-require-token=true}. Default: unset, so no header is sent. A
+   * secret, so it is never logged.
+   */
+  Optional<String> registryApiToken();
+
   /** Serve on the first GPU when the PyTorch engine detects one, otherwise on the CPU. */
   @WithDefault("true")
   boolean preferGpu();

@@ -3,6 +3,7 @@ package dev.paint.examples.subscriber.service;
 import ai.djl.Device;
 import dev.paint.examples.subscriber.client.RegisteredVersion;
 import dev.paint.examples.subscriber.client.RegistryClient;
+import dev.paint.examples.subscriber.client.RegistryTokenFilter;
 import dev.paint.examples.subscriber.config.SubscriberConfig;
 import dev.paint.shared.event.CheckpointRef;
 import dev.paint.shared.event.ModelPromoted;
@@ -15,6 +16,8 @@ import dev.paint.shared.storage.CheckpointStore;
 import dev.paint.shared.storage.WorkDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,8 +40,7 @@ public class ModelLoader {
   public ModelLoader(CheckpointStore checkpoints, SubscriberConfig config) {
     this.checkpoints = checkpoints;
     this.config = config;
-    this.registry =
-        RestClientBuilder.newBuilder().baseUri(URI.create(config.registryUrl())).build(RegistryClient.class);
+    this.registry = registryClient(config);
     this.device = Devices.select(config.preferGpu());
   }
 
@@ -66,9 +68,16 @@ public class ModelLoader {
     }
   }
 
+  /** Builds the registry client, which sends the API token only when one is configured. */
+  private static RegistryClient registryClient(SubscriberConfig config) {
+    RestClientBuilder builder = RestClientBuilder.newBuilder().baseUri(URI.create(config.registryUrl()));
+    config.registryApiToken().ifPresent(token -> builder.register(new RegistryTokenFilter(token)));
+    return builder.build(RegistryClient.class);
+  }
+
   /** Reads the version's architecture from the registry, because ModelPromoted does not carry it. */
   private EncoderSpec architecture(ModelPromoted event) {
-    RegisteredVersion registered = registry.version(event.modelName(), event.version());
+    RegisteredVersion registered = registeredVersion(event);
     CheckpointRef encoder = registered.encoder();
     if (encoder == null || !event.encoder().sha256().equals(encoder.sha256())) {
       throw new IllegalStateException(
@@ -82,6 +91,25 @@ public class ModelLoader {
               + "' version " + event.version());
     }
     return registered.architecture();
+  }
+
+  /** Reads the version from the registry and turns a 401 into advice on the token setting. */
+  private RegisteredVersion registeredVersion(ModelPromoted event) {
+    try {
+      return registry.version(event.modelName(), event.version());
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() != Response.Status.UNAUTHORIZED.getStatusCode()) {
+        throw e;
+      }
+
+      String advice = config.registryApiToken().isPresent()
+          ? "the token in paint.subscriber.registry-api-token (PAINT_REGISTRY_API_TOKEN) is not the registry's;"
+              + " set it to the value of the registry's paint.registry.api-token"
+          : "the registry requires a token for reads; set paint.subscriber.registry-api-token"
+              + " (PAINT_REGISTRY_API_TOKEN) to the value of the registry's paint.registry.api-token";
+      throw new IllegalStateException("Registry at " + config.registryUrl() + " rejected the request for model '"
+          + event.modelName() + "' version " + event.version() + " with 401: " + advice, e);
+    }
   }
 
   private Map<String, ServedTask> loadHeads(ModelPromoted event, EncoderSpec architecture, WorkDirectory work) {

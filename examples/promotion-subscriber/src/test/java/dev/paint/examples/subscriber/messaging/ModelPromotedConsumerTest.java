@@ -93,6 +93,30 @@ class ModelPromotedConsumerTest {
   }
 
   @Test
+  void registryRequestsCarryApiToken() {
+    int version = servedVersion() + 1;
+    RegistryStandIn.LAST_AUTHORIZATION.set(null);
+
+    publish(storeVersion(version, 25, "patch"));
+    awaitServed(version);
+
+    assertThat(RegistryStandIn.LAST_AUTHORIZATION.get()).isEqualTo("Bearer " + RegistryStandIn.API_TOKEN);
+  }
+
+  @Test
+  void registryStandInRejectsMissingToken() {
+    int version = servedVersion() + 1;
+    storeVersion(version, 26, "patch");
+
+    Response withoutToken = given().get("/models/" + MODEL + "/versions/" + version);
+    Response wrongToken = given().header("Authorization", "Bearer wrong-token-0123456789")
+        .get("/models/" + MODEL + "/versions/" + version);
+
+    assertThat(withoutToken.statusCode()).isEqualTo(401);
+    assertThat(wrongToken.statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void stalePatchVersionIsIgnored() {
     int base = servedVersion();
     ModelPromoted older = storeVersion(base + 1, 31, "patch");
