@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.paint.demo.RegistryClient;
 import dev.paint.shared.checkpoint.CheckpointException;
 import dev.paint.shared.checkpoint.CheckpointManifest;
+import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.dataset.DatasetManifest;
 import dev.paint.shared.dataset.DatasetNotFoundException;
 import dev.paint.shared.dataset.DatasetStore;
@@ -81,7 +82,8 @@ public final class RegisterModelCommand implements Command {
         "Checks that the encoder loads with the architecture (an EncoderSpec as JSON: channels, imageSize,",
         "convChannels, hiddenUnits, embeddingDim, logitScale), that each dataset's images have the encoder's input",
         "size and that each head is a tensor 'head' of shape [classes of its dataset, embeddingDim]. Only then it",
-        "uploads the encoder to models/NAME/imports/<id>/encoder.safetensors and each head to",
+        "uploads the encoder to models/NAME/imports/<id>/encoder.safetensors (a sharded encoder to",
+        "models/NAME/imports/<id>/encoder.safetensors.index.json with its shards beside it) and each head to",
         "models/NAME/heads/TASK.safetensors, and registers them with POST /models/NAME/versions. A head already",
         "stored for the task is reused when its SHA-256 is the same and rejected otherwise, because registered",
         "versions use it. The model's first version is always deployed.");
@@ -91,7 +93,8 @@ public final class RegisterModelCommand implements Command {
   public List<OptionSpec> options() {
     return List.of(
         OptionSpec.value(MODEL, "NAME", "model name: 1 to 128 letters, digits, '.', '_' or '-'"),
-        OptionSpec.value(ENCODER, "FILE", "encoder checkpoint, a safetensors file"),
+        OptionSpec.value(ENCODER, "FILE", "encoder checkpoint: a safetensors file, or the index file (name ending"
+            + " with " + Checkpoints.INDEX_SUFFIX + ") of a sharded checkpoint whose shards are beside it"),
         OptionSpec.value(ARCHITECTURE, "FILE", "the encoder's EncoderSpec as JSON"),
         OptionSpec.repeated(HEAD, "TASK=DATASET=FILE", "a supported task, its imported dataset and its head's"
             + " safetensors file; repeat for each task"),
@@ -111,7 +114,10 @@ public final class RegisterModelCommand implements Command {
     checkEncoder(request, spec, out);
 
     store.ensureBucket();
-    String encoderKey = ObjectKeys.importedEncoder(request.model(), UUID.randomUUID().toString());
+    String uploadId = UUID.randomUUID().toString();
+    String encoderKey = Checkpoints.isSharded(request.encoder())
+        ? ObjectKeys.importedShardedEncoder(request.model(), uploadId)
+        : ObjectKeys.importedEncoder(request.model(), uploadId);
     CheckpointRef encoder = checkpoints.upload(encoderKey, request.encoder());
     out.printf("Uploaded encoder to s3://%s/%s (SHA-256 %s)%n", store.bucket(), encoder.key(), encoder.sha256());
     List<TaskHead> tasks = uploadHeads(heads, checkpoints, out);
@@ -127,7 +133,8 @@ public final class RegisterModelCommand implements Command {
   static Request parse(ParsedOptions options) {
     options.required(MODEL, "the name of the model to register, such as " + MODEL + " my-classifier");
     String model = options.validate(MODEL, name -> EventValidation.requireId(name, "model name"));
-    Path encoder = existingFile(ENCODER, options.required(ENCODER, "the encoder's safetensors file"));
+    Path encoder = existingFile(ENCODER,
+        options.required(ENCODER, "the encoder's safetensors file, or the index file of a sharded encoder"));
     Path architecture = existingFile(ARCHITECTURE, options.required(ARCHITECTURE, "the encoder's EncoderSpec as JSON"));
 
     List<String> headValues = options.values(HEAD);

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.paint.cli.TestStack.CliResult;
 import dev.paint.shared.checkpoint.CheckpointManifest;
+import dev.paint.shared.checkpoint.ShardedCheckpointManifest;
 import dev.paint.shared.dataset.Dataset;
 import dev.paint.shared.dataset.DatasetStore;
 import dev.paint.shared.dataset.LabeledImages;
@@ -173,6 +174,32 @@ class RegisterModelCommandTest {
     CheckpointRef storedHead = checkpoints.find(ObjectKeys.head("letters-model", "letters"));
     assertThat(task.path("head").path("key").asText()).isEqualTo(storedHead.key());
     assertThat(task.path("head").path("sha256").asText()).isEqualTo(storedHead.sha256());
+  }
+
+  @Test
+  void shardedEncoderUploadedWithShards() throws IOException {
+    Path shardedEncoder = files.resolve("sharded/model.safetensors.index.json");
+    Files.createDirectories(shardedEncoder.getParent());
+    try (Encoder encoder = Encoder.load(SPEC, encoderFile, Device.cpu())) {
+      encoder.save(shardedEncoder, Map.of());
+    }
+    Path head = writeHead("head.safetensors", CLASSES.size(), SPEC.embeddingDim());
+
+    CliResult result = runCli(environment, "register-model", "--model", "letters-model", "--encoder",
+        shardedEncoder.toString(), "--architecture", architectureFile.toString(), "--head", "letters=letters=" + head);
+
+    assertThat(result.status()).as(result.err()).isEqualTo(PaintCli.EXIT_OK);
+    JsonNode body = Json.read(postedBodies.get(0), JsonNode.class);
+    String encoderKey = body.path("encoder").path("key").asText();
+    assertThat(encoderKey).matches("models/letters-model/imports/[0-9a-f-]{36}/encoder\\.safetensors\\.index\\.json");
+    String folder = encoderKey.substring(0, encoderKey.lastIndexOf('/') + 1);
+    assertThat(store.list(folder)).containsExactly(folder + "encoder.safetensors.index.json",
+        folder + "encoder.safetensors.index.json.manifest.json", folder + "model-00001-of-00002.safetensors",
+        folder + "model-00002-of-00002.safetensors");
+    assertThat(body.path("encoder").path("sha256").asText())
+        .isEqualTo(new CheckpointStore(store).find(encoderKey).sha256());
+    assertThat(body.path("encoder").path("sha256").asText())
+        .isEqualTo(ShardedCheckpointManifest.describe(shardedEncoder).sha256());
   }
 
   @Test

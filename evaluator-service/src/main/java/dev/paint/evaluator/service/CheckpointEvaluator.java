@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Downloads, verifies and loads one encoder checkpoint at a time and measures it on a split of each task. */
+/**
+ * Downloads, verifies and loads one encoder checkpoint at a time, single file or sharded, and measures it on a split
+ * of each task.
+ */
 final class CheckpointEvaluator {
 
   private final CheckpointStore checkpoints;
@@ -30,7 +33,7 @@ final class CheckpointEvaluator {
 
   /** Returns accuracy in percent per task name. */
   Map<String, Double> accuracy(CheckpointRef checkpoint, List<TaskData> tasks, Split split) {
-    Path file = work.resolve("encoder.safetensors");
+    Path file = CheckpointStore.localPath(checkpoint, work.path(), "encoder");
     checkpoints.download(checkpoint, file);
     Map<String, Double> accuracy = new LinkedHashMap<>();
     // One encoder at a time: its native memory is freed before the next candidate loads.

@@ -3,6 +3,7 @@ package dev.paint.interpolator.service;
 import dev.paint.interpolator.config.InterpolatorConfig;
 import dev.paint.interpolator.merge.MergeMethods;
 import dev.paint.interpolator.merge.MergeMethod;
+import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.event.AlphaSearch;
 import dev.paint.shared.event.Candidate;
 import dev.paint.shared.event.CandidatesRequested;
@@ -70,25 +71,28 @@ public class InterpolationService {
         WorkDirectory.create(config.workDirectory(), "paint-interpolator-" + taskId + "-",
             "paint.interpolator.work-directory")) {
       long started = System.nanoTime();
-      // NOTE: the object store carries each checkpoint as one safetensors object with one manifest, so the
-      // service merges single files; LinearMerge itself also reads and writes sharded checkpoints.
-      Path base = workDirectory.resolve("base.safetensors");
-      Path fineTuned = workDirectory.resolve("fine-tuned.safetensors");
-      checkpoints.download(source.base().encoder(), base);
-      checkpoints.download(source.fineTuned(), fineTuned);
+      Path base = CheckpointStore.localPath(source.base().encoder(), workDirectory.path(), "base");
+      Path fineTuned = CheckpointStore.localPath(source.fineTuned(), workDirectory.path(), "fine-tuned");
+      long bytes = checkpoints.download(source.base().encoder(), base).sizeBytes()
+          + checkpoints.download(source.fineTuned(), fineTuned).sizeBytes();
 
+      // The candidates take the base's layout: a sharded base gives sharded candidates, each in its own folder
+      // because they all have the base's shard file names.
+      boolean sharded = Checkpoints.isSharded(base);
       List<Path> outputs = new ArrayList<>();
       for (int i = 0; i < alphas.size(); i++) {
-        outputs.add(workDirectory.resolve("candidate-" + i + ".safetensors"));
+        outputs.add(candidatePath(workDirectory, i, sharded));
       }
       method.merge(base, fineTuned, alphas, outputs);
 
       List<Candidate> candidates = new ArrayList<>();
-      long bytes = 2 * Files.size(base);
       for (int i = 0; i < alphas.size(); i++) {
-        String key = ObjectKeys.candidate(modelName, taskId, alphas.get(i));
-        candidates.add(new Candidate(alphas.get(i), checkpoints.upload(key, outputs.get(i))));
-        bytes += Files.size(outputs.get(i));
+        String key = sharded
+            ? ObjectKeys.shardedCandidate(modelName, taskId, alphas.get(i))
+            : ObjectKeys.candidate(modelName, taskId, alphas.get(i));
+        CheckpointRef candidate = checkpoints.upload(key, outputs.get(i));
+        candidates.add(new Candidate(alphas.get(i), candidate));
+        bytes += candidate.sizeBytes();
       }
       recordMetrics(modelName, source.task().task(), System.nanoTime() - started, bytes);
       LOG.infof("Stored %d candidates of task %s (model %s, base v%d, %s search round %d) for alphas %s",
@@ -98,6 +102,14 @@ public class InterpolationService {
     } catch (IOException e) {
       throw new UncheckedIOException("Interpolation of task " + taskId + " failed: " + e.getMessage(), e);
     }
+  }
+
+  private static Path candidatePath(WorkDirectory workDirectory, int index, boolean sharded) throws IOException {
+    if (!sharded) {
+      return workDirectory.resolve("candidate-" + index + ".safetensors");
+    }
+    Path folder = Files.createDirectories(workDirectory.resolve("candidate-" + index));
+    return folder.resolve("encoder" + Checkpoints.INDEX_SUFFIX);
   }
 
   /** Returns the task's own alpha grid when it has one, else the configured grid, sorted and without duplicates. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paint.shared.checkpoint.SafetensorsWriter;
+import dev.paint.shared.checkpoint.ShardedCheckpointManifest;
 import dev.paint.shared.checkpoint.Tensor;
 import dev.paint.shared.event.CandidatesInterpolated;
 import dev.paint.shared.event.CheckpointRef;
@@ -72,6 +73,38 @@ class EncoderFineTunedConsumerTest {
     assertThat(fixtures().weights(result.candidates().get(0).checkpoint())).containsExactly(0f, 2f, 4f, 6f);
     assertThat(fixtures().weights(result.candidates().get(1).checkpoint())).containsExactly(5f, 7f, 9f, 11f);
     assertThat(fixtures().weights(result.candidates().get(2).checkpoint())).containsExactly(10f, 12f, 14f, 16f);
+  }
+
+  @Test
+  void shardedBaseGivesShardedCandidates() throws Exception {
+    String taskId = "interp-sharded-" + UUID.randomUUID();
+    CheckpointRef base = fixtures().storeSharded("base", new float[] {0f, 2f, 4f, 6f}, new float[] {1f, -1f}, taskId);
+    CheckpointRef fineTuned =
+        fixtures().storeWithBias("fine-tuned", new float[] {10f, 12f, 14f, 16f}, new float[] {3f, 1f}, taskId);
+
+    KafkaEvents.publish(LocalStackResource.broker().bootstrapServers(), Topics.ENCODER_FINE_TUNED, "m",
+        EventTypes.ENCODER_FINE_TUNED, event(taskId, base, fineTuned, List.of(0.0, 0.5, 1.0)));
+    List<ConsumerRecord<String, String>> records = KafkaEvents.awaitRecord(
+        LocalStackResource.broker().bootstrapServers(), Topics.CANDIDATES_INTERPOLATED,
+        r -> r.value().contains(taskId), Duration.ofSeconds(60));
+
+    CandidatesInterpolated result = Json.read(records.get(records.size() - 1).value(), CandidatesInterpolated.class);
+    CheckpointRef middle = result.candidates().get(1).checkpoint();
+    String folder = "tasks/m/" + taskId + "/candidates/alpha-0.50/";
+    assertThat(middle.key()).isEqualTo(folder + "encoder.safetensors.index.json");
+    assertThat(checkpoints.objectStore().list(folder)).containsExactly(
+        folder + "encoder-00001-of-00002.safetensors", folder + "encoder-00002-of-00002.safetensors",
+        folder + "encoder.safetensors.index.json", folder + "encoder.safetensors.index.json.manifest.json");
+    ShardedCheckpointManifest manifest = (ShardedCheckpointManifest) checkpoints.manifest(middle.key());
+    assertThat(manifest.sha256()).isEqualTo(middle.sha256());
+    assertThat(manifest.shards()).extracting(ShardedCheckpointManifest.ShardEntry::file)
+        .containsExactly(CheckpointFixtures.WEIGHT_SHARD, CheckpointFixtures.BIAS_SHARD);
+    assertThat(manifest.metadata()).containsEntry("paint.merge.alpha", "0.5");
+    assertThat(fixtures().tensor(middle, "proj.weight")).containsExactly(5f, 7f, 9f, 11f);
+    assertThat(fixtures().tensor(middle, "proj.bias")).containsExactly(2f, 0f);
+    assertThat(fixtures().tensor(result.candidates().get(0).checkpoint(), "proj.weight"))
+        .containsExactly(0f, 2f, 4f, 6f);
+    assertThat(fixtures().tensor(result.candidates().get(2).checkpoint(), "proj.bias")).containsExactly(3f, 1f);
   }
 
   @Test

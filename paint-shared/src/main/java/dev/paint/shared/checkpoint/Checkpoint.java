@@ -1,6 +1,7 @@
 package dev.paint.shared.checkpoint;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,26 @@ public interface Checkpoint extends AutoCloseable {
    * @throws java.io.UncheckedIOException when reading fails
    */
   void readData(String name, long offset, ByteBuffer target);
+
+  /**
+   * Returns the named tensor with its data copied to the heap.
+   *
+   * @throws TensorNotFoundException when there is no such tensor
+   * @throws CheckpointException when the tensor is larger than the 2 GiB one buffer can address
+   * @throws java.io.UncheckedIOException when reading fails
+   */
+  default Tensor read(String name) {
+    TensorSpec spec = spec(name);
+    if (spec.byteSize() > Integer.MAX_VALUE) {
+      throw new CheckpointException("Tensor '" + name + "' in " + path() + " has " + spec.byteSize()
+          + " bytes, more than one ByteBuffer can address (2 GiB); read it in pieces with readData().");
+    }
+
+    ByteBuffer data = ByteBuffer.allocate((int) spec.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+    readData(name, 0, data);
+    data.flip();
+    return new Tensor(spec, data);
+  }
 
   @Override
   void close();

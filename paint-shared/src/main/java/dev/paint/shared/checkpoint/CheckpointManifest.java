@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -35,12 +36,12 @@ public record CheckpointManifest(
     String sha256,
     long sizeBytes,
     Map<String, TensorEntry> tensors,
-    Map<String, String> metadata) {
+    Map<String, String> metadata) implements Manifest {
 
   /** The manifest format that this class writes and reads. */
   public static final int FORMAT_VERSION = 1;
 
-  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+  static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final int HASH_BUFFER_BYTES = 1 << 20;
 
   /**
@@ -108,7 +109,7 @@ public record CheckpointManifest(
     Map<String, TensorEntry> tensors;
     Map<String, String> metadata;
     try (SafetensorsFile checkpoint = SafetensorsFile.open(safetensorsFile)) {
-      tensors = tensorEntries(checkpoint);
+      tensors = tensorEntries(checkpoint.tensors());
       metadata = checkpoint.metadata();
     }
 
@@ -122,6 +123,7 @@ public record CheckpointManifest(
    *
    * @throws CheckpointIntegrityException naming the first difference, with the expected and actual values
    */
+  @Override
   public void verify(Path file) {
     long actualSize = sizeOf(file);
     if (actualSize != sizeBytes) {
@@ -135,12 +137,13 @@ public record CheckpointManifest(
 
     Map<String, TensorEntry> actualTensors;
     try (SafetensorsFile checkpoint = SafetensorsFile.open(file)) {
-      actualTensors = tensorEntries(checkpoint);
+      actualTensors = tensorEntries(checkpoint.tensors());
     }
-    requireSameTensors(file, actualTensors);
+    requireSameTensors(file, tensors, actualTensors);
   }
 
   /** Returns this manifest as JSON. */
+  @Override
   public String toJson() {
     try {
       return Json.mapper().writeValueAsString(this);
@@ -163,11 +166,13 @@ public record CheckpointManifest(
     }
   }
 
-  private void requireSameTensors(Path file, Map<String, TensorEntry> actualTensors) {
-    TreeSet<String> names = new TreeSet<>(tensors.keySet());
+  /** Checks that {@code file} has exactly the tensors the manifest lists, with the same dtypes and shapes. */
+  static void requireSameTensors(
+      Path file, Map<String, TensorEntry> manifestTensors, Map<String, TensorEntry> actualTensors) {
+    TreeSet<String> names = new TreeSet<>(manifestTensors.keySet());
     names.addAll(actualTensors.keySet());
     for (String name : names) {
-      TensorEntry expected = tensors.get(name);
+      TensorEntry expected = manifestTensors.get(name);
       TensorEntry actual = actualTensors.get(name);
       if (expected == null) {
         throw mismatch(file, "it has tensor '" + name + "' (" + actual + ") that the manifest does not list");
@@ -181,18 +186,18 @@ public record CheckpointManifest(
     }
   }
 
-  private static Map<String, TensorEntry> tensorEntries(SafetensorsFile checkpoint) {
+  static Map<String, TensorEntry> tensorEntries(List<TensorSpec> specs) {
     Map<String, TensorEntry> entries = new LinkedHashMap<>();
-    checkpoint.tensors().forEach(spec -> entries.put(spec.name(), TensorEntry.of(spec)));
+    specs.forEach(spec -> entries.put(spec.name(), TensorEntry.of(spec)));
     return entries;
   }
 
-  private static CheckpointIntegrityException mismatch(Path file, String difference) {
+  static CheckpointIntegrityException mismatch(Path file, String difference) {
     return new CheckpointIntegrityException("Checkpoint " + file + " does not match its manifest: " + difference
         + ". The file is corrupted, truncated or replaced; fetch the checkpoint again.");
   }
 
-  private static long sizeOf(Path file) {
+  static long sizeOf(Path file) {
     try {
       return Files.size(file);
     } catch (IOException e) {
@@ -215,7 +220,7 @@ public record CheckpointManifest(
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  private static MessageDigest newSha256() {
+  static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

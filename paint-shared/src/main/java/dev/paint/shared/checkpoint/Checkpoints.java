@@ -16,7 +16,12 @@ public final class Checkpoints {
   /** Returns whether {@code path} names the index file of a sharded checkpoint. */
   public static boolean isSharded(Path path) {
     Path fileName = path.getFileName();
-    return fileName != null && fileName.toString().endsWith(INDEX_SUFFIX);
+    return fileName != null && isSharded(fileName.toString());
+  }
+
+  /** Returns whether {@code name}, a file name or an object key, names the index file of a sharded checkpoint. */
+  public static boolean isSharded(String name) {
+    return name.endsWith(INDEX_SUFFIX);
   }
 
   /**

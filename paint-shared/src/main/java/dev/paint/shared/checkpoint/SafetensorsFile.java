@@ -181,6 +181,7 @@ public final class SafetensorsFile implements Checkpoint {
   }
 
   /** Returns the named tensor with its data copied to the heap, so later changes to the file do not affect it. */
+  @Override
   public Tensor read(String name) {
     ByteBuffer mapped = data(name);
     ByteBuffer copy = ByteBuffer.allocate(mapped.remaining()).order(ByteOrder.LITTLE_ENDIAN);

@@ -21,18 +21,22 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.paint.shared.checkpoint.DType;
-import dev.paint.shared.checkpoint.SafetensorsFile;
+import dev.paint.shared.checkpoint.Checkpoint;
+import dev.paint.shared.checkpoint.CheckpointShard;
+import dev.paint.shared.checkpoint.CheckpointWriter;
+import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.checkpoint.Tensor;
 import dev.paint.shared.checkpoint.TensorSpec;
-import dev.paint.shared.checkpoint.SafetensorsWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -65,10 +69,13 @@ public final class Encoder implements AutoCloseable {
     return new Encoder(spec, model, Collections.unmodifiableMap(parameters));
   }
 
-  /** Builds an encoder and loads its weights from a safetensors checkpoint, checking every name and shape. */
+  /**
+   * Builds an encoder and loads its weights from a safetensors checkpoint, checking every name and shape. A path
+   * ending with {@value Checkpoints#INDEX_SUFFIX} is read as a sharded checkpoint.
+   */
   public static Encoder load(EncoderSpec spec, Path checkpoint, Device device) {
     Encoder encoder = create(spec, device, 0);
-    try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+    try (Checkpoint file = Checkpoints.open(checkpoint)) {
       encoder.loadWeights(file);
       return encoder;
     } catch (RuntimeException e) {
@@ -104,13 +111,15 @@ public final class Encoder implements AutoCloseable {
     return model.getBlock().forward(store, new NDList(images), false).singletonOrThrow();
   }
 
-  /** Writes the weights as float32 tensors to a safetensors file. */
+  /**
+   * Writes the weights as float32 tensors to a safetensors file, or as a sharded checkpoint with one shard per layer
+   * ({@code encoder-00001-of-00003.safetensors} and so on beside the index) when {@code file} ends with
+   * {@value Checkpoints#INDEX_SUFFIX}.
+   */
   public void save(Path file, Map<String, String> metadata) {
-    List<TensorSpec> specs = new ArrayList<>();
-    for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
-      specs.add(new TensorSpec(entry.getKey(), DType.F32, entry.getValue().getArray().getShape().getShape()));
-    }
-    try (SafetensorsWriter writer = SafetensorsWriter.create(file, specs, metadata)) {
+    List<CheckpointShard> layout = Checkpoints.isSharded(file) ? layerShards(file) : List.of(
+        new CheckpointShard(file.getFileName().toString(), tensorSpecs(parameters.keySet())));
+    try (CheckpointWriter writer = Checkpoints.createWriter(file, layout, metadata)) {
       for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
         float[] values = entry.getValue().getArray().toFloatArray();
         ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -120,7 +129,33 @@ public final class Encoder implements AutoCloseable {
     }
   }
 
-  private void loadWeights(SafetensorsFile file) {
+  /** Returns one shard per layer (the tensor name before its first dot), named as Hugging Face numbers shards. */
+  private List<CheckpointShard> layerShards(Path indexFile) {
+    Map<String, List<String>> namesByLayer = new LinkedHashMap<>();
+    for (String name : parameters.keySet()) {
+      namesByLayer.computeIfAbsent(name.substring(0, name.indexOf('.')), layer -> new ArrayList<>()).add(name);
+    }
+
+    String indexName = indexFile.getFileName().toString();
+    String stem = indexName.substring(0, indexName.length() - Checkpoints.INDEX_SUFFIX.length());
+    List<CheckpointShard> shards = new ArrayList<>();
+    int count = namesByLayer.size();
+    for (List<String> names : namesByLayer.values()) {
+      String fileName = String.format(Locale.ROOT, "%s-%05d-of-%05d.safetensors", stem, shards.size() + 1, count);
+      shards.add(new CheckpointShard(fileName, tensorSpecs(names)));
+    }
+    return shards;
+  }
+
+  private List<TensorSpec> tensorSpecs(Collection<String> names) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (String name : names) {
+      specs.add(new TensorSpec(name, DType.F32, parameters.get(name).getArray().getShape().getShape()));
+    }
+    return specs;
+  }
+
+  private void loadWeights(Checkpoint file) {
     List<String> unexpected = new ArrayList<>();
     for (TensorSpec tensor : file.tensors()) {
       if (!parameters.containsKey(tensor.name())) {

@@ -1,5 +1,6 @@
 package dev.paint.shared.storage;
 
+import dev.paint.shared.checkpoint.Checkpoints;
 import java.util.Locale;
 
 /** The object store layout: where each service writes and reads. */
@@ -17,8 +18,19 @@ public final class ObjectKeys {
    * grid step is 0.01.
    */
   public static String candidate(String modelName, String taskId, double alpha) {
-    return "tasks/" + modelName + "/" + taskId + "/candidates/alpha-" + String.format(Locale.ROOT, "%.2f", alpha)
-        + ".safetensors";
+    return candidatePrefix(modelName, taskId, alpha) + ".safetensors";
+  }
+
+  /**
+   * Returns the index key of a patch task's sharded candidate for one alpha. Each sharded candidate gets a folder of
+   * its own, because its shards, stored beside the index, have the base's shard file names.
+   */
+  public static String shardedCandidate(String modelName, String taskId, double alpha) {
+    return candidatePrefix(modelName, taskId, alpha) + "/encoder" + Checkpoints.INDEX_SUFFIX;
+  }
+
+  private static String candidatePrefix(String modelName, String taskId, double alpha) {
+    return "tasks/" + modelName + "/" + taskId + "/candidates/alpha-" + String.format(Locale.ROOT, "%.2f", alpha);
   }
 
   /** Returns the key of a task's frozen classification head, stored once with the model. */
@@ -29,5 +41,10 @@ public final class ObjectKeys {
   /** An encoder checkpoint uploaded to be registered as a model version. */
   public static String importedEncoder(String modelName, String uploadId) {
     return "models/" + modelName + "/imports/" + uploadId + "/encoder.safetensors";
+  }
+
+  /** Returns the index key of a sharded encoder uploaded to be registered; its shards are stored beside it. */
+  public static String importedShardedEncoder(String modelName, String uploadId) {
+    return "models/" + modelName + "/imports/" + uploadId + "/encoder" + Checkpoints.INDEX_SUFFIX;
   }
 }

@@ -52,7 +52,8 @@ final class CheckpointVerifier {
   }
 
   private static String missing(String key, String description) {
-    return description + " checkpoint '" + key + "' was not found in the object store (the file or its "
-        + CheckpointStore.MANIFEST_SUFFIX + " manifest is missing): upload it with CheckpointStore.upload first";
+    return description + " checkpoint '" + key + "' was not found in the object store (the file, one of its shards"
+        + " or its " + CheckpointStore.MANIFEST_SUFFIX + " manifest is missing): upload it with CheckpointStore.upload"
+        + " first";
   }
 }

@@ -120,7 +120,7 @@ public class FineTuningService {
   }
 
   private Encoder loadEncoder(DeployedModel base, Device device, WorkDirectory workDirectory) {
-    Path file = workDirectory.resolve("base.safetensors");
+    Path file = CheckpointStore.localPath(base.encoder(), workDirectory.path(), "base");
     checkpoints.download(base.encoder(), file);
     return Encoder.load(base.architecture(), file, device);
   }

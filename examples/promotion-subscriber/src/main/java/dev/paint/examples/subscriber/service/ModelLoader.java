@@ -54,7 +54,7 @@ public class ModelLoader {
 
     try (WorkDirectory work = WorkDirectory.create(config.workDirectory(), "subscriber-",
         "paint.subscriber.work-directory")) {
-      Path encoderFile = work.resolve("encoder.safetensors");
+      Path encoderFile = CheckpointStore.localPath(event.encoder(), work.path(), "encoder");
       checkpoints.download(event.encoder(), encoderFile);
       Encoder encoder = Encoder.load(architecture, encoderFile, device);
       try {
