@@ -3,7 +3,6 @@ package dev.paint.shared.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.paint.local.LocalObjectStore;
 import dev.paint.shared.checkpoint.Checkpoint;
 import dev.paint.shared.checkpoint.CheckpointIntegrityException;
 import dev.paint.shared.checkpoint.CheckpointManifest;
@@ -24,11 +23,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@link CheckpointStore} against S3Proxy on 127.0.0.1, one bucket per test. */
@@ -40,31 +37,17 @@ class CheckpointStoreTest {
   private static final String FIRST_KEY = "models/m/imports/u1/" + FIRST;
   private static final String SECOND_KEY = "models/m/imports/u1/" + SECOND;
 
-  private static LocalObjectStore server;
+  @RegisterExtension
+  static final LocalObjectStoreExtension S3PROXY = new LocalObjectStoreExtension();
 
   @TempDir Path directory;
 
   private ObjectStore objects;
   private CheckpointStore checkpoints;
 
-  @BeforeAll
-  static void startServer() {
-    server = LocalObjectStore.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
   void createBucket() {
-    String bucket = "checkpoints-" + UUID.randomUUID().toString().substring(0, 8);
-    objects = ObjectStore.connect(
-        new ObjectStoreSettings(server.endpoint(), server.accessKey(), server.secretKey(), bucket, null));
-    objects.ensureBucket();
+    objects = S3PROXY.createBucket("checkpoints-");
     checkpoints = new CheckpointStore(objects);
   }
 
