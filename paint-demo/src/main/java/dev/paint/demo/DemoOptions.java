@@ -30,6 +30,8 @@ public final class DemoOptions {
       "                        (default: both)",
       "  --search NAME         alpha search of every patch task: grid (every alpha of the grid) or coarse-to-fine",
       "                        (at most half of them) (default: the interpolator's, grid)",
+      "  --base-layout NAME    how the base encoder is stored: single (one safetensors file) or sharded (an index",
+      "                        and one shard per layer, as Hugging Face shards) (default: single)",
       "  --tolerance POINTS    accuracy points a supported task may lose under the constrained rule (default: 1.0)",
       "  --pretrain-epochs N   epochs of base pretraining (default: 3)",
       "  --max-images N        use a random sample of at most N source training images per dataset, for a quick",
@@ -104,13 +106,14 @@ public final class DemoOptions {
         defaults.patchHyperparameters(),
         defaults.alphas(),
         values.containsKey("--search") ? search(values.get("--search")) : defaults.search(),
+        values.containsKey("--base-layout") ? shardedBase(values.get("--base-layout")) : defaults.shardedBase(),
         readyTimeout,
         taskTimeout);
   }
 
   private static boolean isKnown(String option) {
-    return List.of("--repo", "--work-dir", "--data-dir", "--report", "--rules", "--search", "--tolerance", "--pretrain-epochs",
-        "--max-images", "--task-timeout", "--ready-timeout").contains(option);
+    return List.of("--repo", "--work-dir", "--data-dir", "--report", "--rules", "--search", "--base-layout", "--tolerance",
+        "--pretrain-epochs", "--max-images", "--task-timeout", "--ready-timeout").contains(option);
   }
 
   private static Path pathOr(String value, Path fallback) {
@@ -131,6 +134,15 @@ public final class DemoOptions {
       }
     }
     return rules;
+  }
+
+  private static boolean shardedBase(String value) {
+    return switch (value.trim()) {
+      case "single" -> false;
+      case "sharded" -> true;
+      default -> throw new IllegalArgumentException("Invalid --base-layout value '" + value
+          + "': give single or sharded");
+    };
   }
 
   private static AlphaSearch search(String value) {

@@ -31,6 +31,8 @@ import java.util.Objects;
  *     the trainer's defaults
  * @param alphas the alpha grid of every patch task, or null for the interpolator's default grid
  * @param search the alpha search of every patch task, or null for the interpolator's default search
+ * @param shardedBase whether the base encoder is registered as a sharded checkpoint, one shard per layer, so that every
+ *     service reads an index and its shards
  * @param serviceReadyTimeout how long each service may take to become ready
  * @param taskTimeout how long a patch task may take from submission to promotion
  */
@@ -50,6 +52,7 @@ public record DemoSettings(
     Hyperparameters patchHyperparameters,
     List<Double> alphas,
     AlphaSearch search,
+    boolean shardedBase,
     Duration serviceReadyTimeout,
     Duration taskTimeout) {
 
@@ -103,6 +106,7 @@ public record DemoSettings(
         Hyperparameters.none(),
         null,
         null,
+        false,
         DEFAULT_SERVICE_READY_TIMEOUT,
         DEFAULT_TASK_TIMEOUT);
   }

@@ -140,7 +140,7 @@ public final class PaintDemo {
     for (SelectionRule rule : settings.rules()) {
       String modelName = settings.modelName(rule);
       int version = BaseModelRegistration.register(
-          modelName, base, fashion.dataset().classNames(), checkpoints, registry);
+          modelName, base, settings.shardedBase(), fashion.dataset().classNames(), checkpoints, registry);
       out.printf("  registered model %s version %d (rule %s)%n", modelName, version, rule.id());
       versions.put(rule, version);
     }

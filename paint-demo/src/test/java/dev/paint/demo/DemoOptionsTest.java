@@ -48,6 +48,21 @@ class DemoOptionsTest {
   }
 
   @Test
+  void baseLayoutOptionShardsBase() {
+    assertThat(parse("--repo", repo.toString()).shardedBase()).isFalse();
+    assertThat(parse("--repo", repo.toString(), "--base-layout", "sharded").shardedBase()).isTrue();
+    assertThat(parse("--repo", repo.toString(), "--base-layout", "single").shardedBase()).isFalse();
+  }
+
+  @Test
+  void unknownBaseLayoutIsRejected() {
+    assertThatThrownBy(() -> parse("--repo", repo.toString(), "--base-layout", "split"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--base-layout")
+        .hasMessageContaining("split");
+  }
+
+  @Test
   void unknownSearchIsRejected() {
     assertThatThrownBy(() -> parse("--repo", repo.toString(), "--search", "binary"))
         .isInstanceOf(IllegalArgumentException.class)

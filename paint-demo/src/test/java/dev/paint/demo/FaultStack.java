@@ -106,7 +106,7 @@ final class FaultStack implements AutoCloseable {
     RegistryClient registry =
         new RegistryClient(services.baseUri(PaintService.REGISTRY), services.registryApiToken());
     BaseModelRegistration.register(
-        modelName, base, baseClassNames, new CheckpointStore(infrastructure.objectStore()), registry);
+        modelName, base, false, baseClassNames, new CheckpointStore(infrastructure.objectStore()), registry);
     return modelName;
   }
 

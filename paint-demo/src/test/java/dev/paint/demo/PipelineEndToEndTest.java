@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paint.demo.DemoReport.PatchReport;
+import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.dataset.BuiltinDataset;
 import dev.paint.shared.event.DeployedModel;
 import dev.paint.shared.event.Hyperparameters;
@@ -46,7 +47,7 @@ class PipelineEndToEndTest {
       "PaintChannelMessageFailed");
 
   @Test
-  void smallPatchTaskIsPromoted() throws Exception {
+  void smallPatchTaskOnShardedBaseIsPromoted() throws Exception {
     DemoSettings settings = smallSettings();
     AtomicReference<DeployedModel> deployed = new AtomicReference<>();
     AtomicReference<List<ModelPromoted>> promotions = new AtomicReference<>();
@@ -81,6 +82,12 @@ class PipelineEndToEndTest {
       assertThat(accuracy.fineTunedTest()).isBetween(0.0, 100.0);
       assertThat(accuracy.patchedTest()).isBetween(0.0, 100.0);
     }
+
+    // The base was registered sharded, so every service read an index and its shards, and the candidates and the
+    // promoted encoder took the base's layout.
+    assertThat(deployed.get().rootEncoder().key()).endsWith(Checkpoints.INDEX_SUFFIX);
+    assertThat(promotion.encoder().key()).endsWith("/encoder" + Checkpoints.INDEX_SUFFIX);
+    assertThat(deployed.get().encoder()).isEqualTo(promotion.encoder());
 
     assertThat(deployed.get().version()).isEqualTo(2);
     assertThat(deployed.get().tasks()).extracting(task -> task.task()).containsExactly("fashion-mnist", "mnist");
@@ -138,6 +145,7 @@ class PipelineEndToEndTest {
         patch,
         ALPHAS,
         null,
+        true,
         Duration.ofMinutes(5),
         Duration.ofMinutes(15));
   }

@@ -36,7 +36,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -117,8 +116,11 @@ public final class Encoder implements AutoCloseable {
    * {@value Checkpoints#INDEX_SUFFIX}.
    */
   public void save(Path file, Map<String, String> metadata) {
-    List<CheckpointShard> layout = Checkpoints.isSharded(file) ? layerShards(file) : List.of(
-        new CheckpointShard(file.getFileName().toString(), tensorSpecs(parameters.keySet())));
+    List<TensorSpec> tensors = tensorSpecs(parameters.keySet());
+    String fileName = file.getFileName().toString();
+    List<CheckpointShard> layout = Checkpoints.isSharded(file)
+        ? CheckpointShard.byLayer(fileName, tensors)
+        : List.of(new CheckpointShard(fileName, tensors));
     try (CheckpointWriter writer = Checkpoints.createWriter(file, layout, metadata)) {
       for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
         float[] values = entry.getValue().getArray().toFloatArray();
@@ -127,24 +129,6 @@ public final class Encoder implements AutoCloseable {
         writer.write(entry.getKey(), data);
       }
     }
-  }
-
-  /** Returns one shard per layer (the tensor name before its first dot), named as Hugging Face numbers shards. */
-  private List<CheckpointShard> layerShards(Path indexFile) {
-    Map<String, List<String>> namesByLayer = new LinkedHashMap<>();
-    for (String name : parameters.keySet()) {
-      namesByLayer.computeIfAbsent(name.substring(0, name.indexOf('.')), layer -> new ArrayList<>()).add(name);
-    }
-
-    String indexName = indexFile.getFileName().toString();
-    String stem = indexName.substring(0, indexName.length() - Checkpoints.INDEX_SUFFIX.length());
-    List<CheckpointShard> shards = new ArrayList<>();
-    int count = namesByLayer.size();
-    for (List<String> names : namesByLayer.values()) {
-      String fileName = String.format(Locale.ROOT, "%s-%05d-of-%05d.safetensors", stem, shards.size() + 1, count);
-      shards.add(new CheckpointShard(fileName, tensorSpecs(names)));
-    }
-    return shards;
   }
 
   private List<TensorSpec> tensorSpecs(Collection<String> names) {

@@ -38,6 +38,53 @@ class ShardedCheckpointTest {
   }
 
   @Test
+  void singleFileReshardedByLayer() {
+    Path single = directory.resolve("encoder.safetensors");
+    SafetensorsWriter.write(single, List.of(
+        Tensor.ofFloats("conv1.weight", new long[] {2, 2}, new float[] {1, 2, 3, 4}),
+        Tensor.ofFloats("conv1.bias", new long[] {2}, new float[] {5, 6}),
+        Tensor.ofFloats("fc.weight", new long[] {3}, new float[] {7, 8, 9})), Map.of("format", "pt"));
+    Path index = directory.resolve("sharded").resolve("encoder.safetensors.index.json");
+
+    try (Checkpoint source = Checkpoints.open(single)) {
+      Checkpoints.rewrite(single, index, CheckpointShard.byLayer(index.getFileName().toString(), source.tensors()));
+    }
+
+    try (Checkpoint sharded = Checkpoints.open(index)) {
+      assertThat(sharded.shards()).extracting(CheckpointShard::fileName)
+          .containsExactly("encoder-00001-of-00002.safetensors", "encoder-00002-of-00002.safetensors");
+      assertThat(sharded.shards().get(0).tensors()).extracting(TensorSpec::name)
+          .containsExactly("conv1.weight", "conv1.bias");
+      assertThat(sharded.metadata()).containsEntry("format", "pt");
+      assertThat(readFloats(sharded, "conv1.bias", 0, 2)).containsExactly(5, 6);
+      assertThat(readFloats(sharded, "fc.weight", 0, 3)).containsExactly(7, 8, 9);
+    }
+  }
+
+  @Test
+  void layerLayoutNeedsIndexName() {
+    List<TensorSpec> tensors = List.of(new TensorSpec("fc.weight", DType.F32, new long[] {1}));
+
+    assertThatThrownBy(() -> CheckpointShard.byLayer("encoder.safetensors", tensors))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("encoder.safetensors")
+        .hasMessageContaining(Checkpoints.INDEX_SUFFIX);
+  }
+
+  @Test
+  void rewriteRejectsLayoutWithOtherTensors() {
+    Path single = directory.resolve("encoder.safetensors");
+    SafetensorsWriter.write(single, List.of(Tensor.ofFloats("fc.weight", new long[] {1}, new float[] {1})), Map.of());
+    List<CheckpointShard> layout = List.of(new CheckpointShard("encoder-00001-of-00001.safetensors",
+        List.of(new TensorSpec("fc.bias", DType.F32, new long[] {1}))));
+
+    assertThatThrownBy(() -> Checkpoints.rewrite(single, directory.resolve("encoder.safetensors.index.json"), layout))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[fc.bias]")
+        .hasMessageContaining("[fc.weight]");
+  }
+
+  @Test
   void huggingFaceIndexRead() throws IOException {
     SafetensorsWriter.write(directory.resolve(FIRST), List.of(floats("w", 1, 2)), Map.of());
     SafetensorsWriter.write(directory.resolve(SECOND), List.of(floats("v", 3)), Map.of());
