@@ -20,6 +20,10 @@ public final class AccuracyEvaluator {
     if (images.size() == 0) {
       throw new IllegalArgumentException("Cannot measure accuracy on an empty split");
     }
+    return EngineTurns.exclusively(() -> countCorrect(encoder, head, images) * 100.0 / images.size());
+  }
+
+  private static long countCorrect(Encoder encoder, ClassificationHead head, LabeledImages images) {
     long[] correct = {0};
     try (NDManager manager = encoder.model().getNDManager().newSubManager()) {
       NDArray classEmbeddings = head.toArray(manager).transpose();
@@ -32,6 +36,6 @@ public final class AccuracyEvaluator {
         }
       });
     }
-    return 100.0 * correct[0] / images.size();
+    return correct[0];
   }
 }

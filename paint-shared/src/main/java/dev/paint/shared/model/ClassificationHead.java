@@ -48,14 +48,10 @@ public record ClassificationHead(int classes, int embeddingDim, float[] weights)
     int dim = encoder.spec().embeddingDim();
     double[] sums = new double[classes * dim];
     int[] counts = new int[classes];
-    ImageBatches.forEachBatch(images, AccuracyEvaluator.BATCH_SIZE, null, encoder.model().getNDManager(), (batch, labels) -> {
-      float[] embeddings = encoder.embed(batch).toFloatArray();
-      for (int i = 0; i < labels.length; i++) {
-        counts[labels[i]]++;
-        for (int d = 0; d < dim; d++) {
-          sums[labels[i] * dim + d] += embeddings[i * dim + d];
-        }
-      }
+    EngineTurns.exclusively(() -> {
+      ImageBatches.forEachBatch(images, AccuracyEvaluator.BATCH_SIZE, null, encoder.model().getNDManager(),
+          (batch, labels) -> addEmbeddings(encoder.embed(batch).toFloatArray(), labels, dim, sums, counts));
+      return null;
     });
 
     float[] weights = new float[classes * dim];
@@ -69,6 +65,15 @@ public record ClassificationHead(int classes, int embeddingDim, float[] weights)
       }
     }
     return new ClassificationHead(classes, dim, normalizeRows(weights, classes, dim));
+  }
+
+  private static void addEmbeddings(float[] embeddings, int[] labels, int dim, double[] sums, int[] counts) {
+    for (int i = 0; i < labels.length; i++) {
+      counts[labels[i]]++;
+      for (int d = 0; d < dim; d++) {
+        sums[labels[i] * dim + d] += embeddings[i * dim + d];
+      }
+    }
   }
 
   /** Reads a head file, checking it against the task's class count and the encoder's embedding size. */

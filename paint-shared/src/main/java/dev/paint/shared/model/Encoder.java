@@ -59,6 +59,10 @@ public final class Encoder implements AutoCloseable {
 
   /** Builds an encoder with freshly initialised weights; the same seed gives the same weights. */
   public static Encoder create(EncoderSpec spec, Device device, long seed) {
+    return EngineTurns.exclusively(() -> build(spec, device, seed));
+  }
+
+  private static Encoder build(EncoderSpec spec, Device device, long seed) {
     Engine.getInstance().setRandomSeed((int) seed);
     Model model = Model.newInstance("encoder", device);
     Map<String, Parameter> parameters = new LinkedHashMap<>();
@@ -106,8 +110,10 @@ public final class Encoder implements AutoCloseable {
 
   /** Embeds a batch of images, [N, C, H, W] floats in [0, 1], without recording gradients. */
   public NDArray embed(NDArray images) {
-    ParameterStore store = new ParameterStore(images.getManager(), false);
-    return model.getBlock().forward(store, new NDList(images), false).singletonOrThrow();
+    return EngineTurns.exclusively(() -> {
+      ParameterStore store = new ParameterStore(images.getManager(), false);
+      return model.getBlock().forward(store, new NDList(images), false).singletonOrThrow();
+    });
   }
 
   /**

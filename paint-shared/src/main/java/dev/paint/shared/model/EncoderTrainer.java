@@ -14,7 +14,6 @@ import dev.paint.shared.event.Hyperparameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,7 +24,6 @@ import org.jboss.logging.Logger;
 public final class EncoderTrainer {
 
   private static final Logger LOG = Logger.getLogger(EncoderTrainer.class);
-  private static final ReentrantLock TRAINING_LOCK = new ReentrantLock();
 
   private EncoderTrainer() {}
 
@@ -47,18 +45,13 @@ public final class EncoderTrainer {
   public static Result train(
       Encoder encoder, ClassificationHead head, LabeledImages images, Hyperparameters hyperparameters,
       EpochListener listener) {
-    TRAINING_LOCK.lock();
-    try {
-      return trainAlone(encoder, head, images, hyperparameters, listener);
-    } finally {
-      TRAINING_LOCK.unlock();
-    }
+    return EngineTurns.exclusively(() -> trainAlone(encoder, head, images, hyperparameters, listener));
   }
 
   /**
-   * Trains while no other thread of this JVM trains. DJL's PyTorch engine (0.36) allows one gradient collector per JVM
-   * and throws when a second one opens. Taking turns per step avoids that error, but in a test two trainings interleaved
-   * step by step diverged to a NaN loss at the second step, so trainings take turns as a whole.
+   * Trains while no other thread of this JVM uses the engine (see {@link EngineTurns}). Taking turns per step would
+   * avoid DJL's error on a second gradient collector, but two trainings interleaved step by step diverged to a NaN loss
+   * at the second step in a test, so trainings take turns as a whole.
    */
   private static Result trainAlone(
       Encoder encoder, ClassificationHead head, LabeledImages images, Hyperparameters hyperparameters,

@@ -24,12 +24,13 @@ public interface TrainerConfig {
   Duration predecessorTimeout();
 
   /**
-   * Patch tasks that fine-tune at the same time, each on its own worker thread. Tasks of one model never overlap, so
-   * this bounds how many models train in parallel. Each running task keeps one encoder and its optimizer state
-   * in memory.
+   * Patch tasks that run at the same time, each on its own worker thread. Tasks of one model never overlap, so this
+   * bounds how many models' tasks are in progress. Each running task keeps one encoder and its optimizer state in
+   * memory.
    *
-   * <p>NOTE: the training loops of concurrent tasks take turns, because DJL's PyTorch engine allows one gradient
-   * collector per JVM. Downloads, head resolution and uploads overlap, but one process trains one encoder at a time.
+   * <p>NOTE: the encoder work of concurrent tasks (building, training, embedding) takes turns, because DJL's PyTorch
+   * engine allows one gradient collector per JVM and training diverged when it overlapped other encoder work.
+   * Downloads and uploads overlap, but one process trains one encoder at a time.
    */
   @WithDefault("2")
   int maxConcurrentTasks();
