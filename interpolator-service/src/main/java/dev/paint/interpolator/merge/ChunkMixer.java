@@ -85,7 +85,7 @@ public final class ChunkMixer {
     }
     int byteCount = count * dtype.byteSize();
     if (target.capacity() < byteCount) {
-      throw new IllegalArgumentException("Target buffer holds " + target.capacity() + " bytes but the mixed chunk"
+      throw new IllegalArgumentException("Target buffer capacity is " + target.capacity() + " bytes but the mixed chunk"
           + " has " + byteCount + "; give a buffer of at least chunkElements() * 8 bytes.");
     }
     target.clear().order(ByteOrder.LITTLE_ENDIAN);

@@ -55,7 +55,7 @@ class ChunkPipelineTest {
   }
 
   @Test
-  void firstReadFailureStopsEveryWorkerAndIsRethrown() {
+  void readFailureStopsAllWorkers() {
     Path base = checkpoint("base", tensors(1));
     Path fineTuned = checkpoint("fine-tuned", tensors(2));
     AtomicInteger laterReads = new AtomicInteger();

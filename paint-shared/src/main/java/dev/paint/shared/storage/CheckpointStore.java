@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * recording its SHA-256, size, tensor names, shapes and dtypes. Readers verify the checkpoint against both the
  * manifest and the SHA-256 that the event carried, so a half-written or swapped object is never used.
  *
- * <p>A key ending with {@value Checkpoints#INDEX_SUFFIX} holds the index file of a sharded checkpoint, and its
+ * <p>A key ending with {@value Checkpoints#INDEX_SUFFIX} is the index file of a sharded checkpoint, and its
  * shards are stored beside it: shard {@code model-00001-of-00002.safetensors} of key {@code a/b/x.safetensors.index.json}
  * is {@code a/b/model-00001-of-00002.safetensors}. The manifest ({@link ShardedCheckpointManifest}) then records the
  * SHA-256 and size of the index and of each shard, and the checkpoint's SHA-256 is derived from those digests.
@@ -40,7 +40,7 @@ public final class CheckpointStore {
 
   /**
    * Uploads the checkpoint (for a sharded one every shard, then the index), checks each stored size, then uploads
-   * its manifest; only then is the returned reference safe to publish. Readers find no manifest for a checkpoint
+   * its manifest. Only then is the returned reference safe to publish. Readers find no manifest for a checkpoint
    * whose upload was cut short, and they verify the SHA-256 of what they download.
    *
    * @param file a safetensors file, or the index file of a sharded checkpoint when {@code key} is one
