@@ -118,8 +118,11 @@ run_contender() {
   local command
   case "$contender" in
     copy) command=(java -cp "$CLASSPATH_BENCH" dev.paint.bench.merge.PlainCopy "$base" "$fine_tuned" "$output") ;;
-    paint) command=(java -cp "$CLASSPATH_BENCH" dev.paint.bench.merge.PaintMerge "$base" "$fine_tuned" "$ALPHA"
-                    "$output" 2) ;;
+    # The interpolator service's launchers add the Vector API module, so paint runs with it here too. The merge needs
+    # a few MiB; without a heap limit the JVM sizes its heap from the machine's memory and lets the young generation
+    # fill hundreds of MiB with the Vector API's warm-up garbage before collecting it.
+    paint) command=(java --add-modules jdk.incubator.vector -Xmx64m -cp "$CLASSPATH_BENCH"
+                    dev.paint.bench.merge.PaintMerge "$base" "$fine_tuned" "$ALPHA" "$output" 2) ;;
     numpy|torch) command=("$PYTHON" "$ROOT/scripts/bench/lerp.py" "$contender" "$base" "$fine_tuned" "$ALPHA"
                           "$output") ;;
   esac

@@ -62,6 +62,7 @@ public final class ServiceProcess implements AutoCloseable {
     // DJL must not try to download the PyTorch native library: the build ships it in pytorch-native-cpu.
     command.add("-Dai.djl.offline=true");
     command.add("-Xmx" + service.heap());
+    command.addAll(service.jvmOptions());
     command.add("-jar");
     command.add(jar.toString());
 

@@ -16,6 +16,7 @@ import dev.paint.shared.json.Json;
 import dev.paint.shared.model.EncoderSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +92,11 @@ class PipelineEndToEndTest {
 
     assertThat(deployed.get().version()).isEqualTo(2);
     assertThat(deployed.get().tasks()).extracting(task -> task.task()).containsExactly("fashion-mnist", "mnist");
+
+    // The demo starts the interpolator with the Vector API module, as its image and the README's command do.
+    Path interpolatorLog = settings.logDirectory().resolve(PaintService.INTERPOLATOR.module() + ".log");
+    assertThat(Files.readString(interpolatorLog)).as("startup log of the interpolator, %s", interpolatorLog)
+        .contains("F16 and BF16 chunks mixed on the Vector API");
 
     assertThat(scraped.get().promotions()).as("paint_promotions_total read through Prometheus, see "
         + scraped.get().logFile()).isGreaterThanOrEqualTo(1.0);

@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Every loop runs over plain arrays, filled and drained by bulk copies, so the JIT compiles it without
  * per-element buffer calls. Java 17 has no intrinsic for half-precision conversion, so F16 is decoded through a
- * 256 KiB lookup table and encoded with integer rounding.
+ * 256 KiB lookup table and encoded with integer rounding. {@link VectorHalfCodec} does the same conversions several
+ * elements per instruction where the JVM offers the Vector API, and falls back on {@link #widen} and {@link #narrow}
+ * for the elements it leaves out.
  */
 final class FloatChunkCodec {
 
@@ -71,6 +73,16 @@ final class FloatChunkCodec {
       default -> throw new IllegalArgumentException("Dtype " + dtype + " is not encoded from float; F32, F16"
           + " and BF16 are.");
     }
+  }
+
+  /** Returns the float that the 16-bit {@code bits} of {@code dtype}, F16 or BF16, encode. */
+  static float widen(DType dtype, short bits) {
+    return dtype == DType.F16 ? HALF_TO_FLOAT[bits & 0xffff] : Float.intBitsToFloat(bits << 16);
+  }
+
+  /** Returns the bits of {@code dtype}, F16 or BF16, nearest to {@code value}, ties to even. */
+  static short narrow(DType dtype, float value) {
+    return dtype == DType.F16 ? toHalf(value) : Float16.toBfloat16(value);
   }
 
   /**

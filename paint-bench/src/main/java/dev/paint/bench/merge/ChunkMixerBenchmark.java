@@ -21,7 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The merge kernel without input and output: decoding one chunk of base and fine-tuned elements and mixing it for
- * one alpha, per dtype, on one thread (a merge runs one such kernel per worker). The score is chunks per second; multiply by {@code chunkElements} for elements per second.
+ * one alpha, per dtype, on one thread (a merge runs one such kernel per worker). The score is chunks per second;
+ * multiply by {@code chunkElements} for elements per second.
+ *
+ * <p>{@link #loadAndMix} runs in a JVM with the incubating Vector API, as the interpolator service runs, and
+ * {@link #loadAndMixScalar} in one without it, where the F16 and BF16 conversions take one element at a time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -53,7 +57,14 @@ public class ChunkMixerBenchmark {
   }
 
   @Benchmark
+  @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
   public ByteBuffer loadAndMix() {
+    mixer.load(type, base, fineTuned, chunkElements);
+    return mixer.mix(0.3, mixed);
+  }
+
+  @Benchmark
+  public ByteBuffer loadAndMixScalar() {
     mixer.load(type, base, fineTuned, chunkElements);
     return mixer.mix(0.3, mixed);
   }

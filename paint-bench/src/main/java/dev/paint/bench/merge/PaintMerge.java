@@ -1,5 +1,6 @@
 package dev.paint.bench.merge;
 
+import dev.paint.interpolator.merge.ChunkMixer;
 import dev.paint.interpolator.merge.LinearMerge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +13,10 @@ import java.util.List;
  * The paint contender of the interpolation benchmark: {@link LinearMerge} of a base and a fine-tuned checkpoint at
  * one alpha, as the interpolator service runs it, fsync of the output included.
  *
- * <p>Usage: {@code PaintMerge BASE FINE_TUNED ALPHA OUTPUT [RUNS]}. The merge runs {@code RUNS} times (default 1)
- * in this JVM, deleting the output before each run. The first run includes the JIT compiler's warm-up, which a
- * one-off command pays, and the last one does not, as in the long-running service. Prints
+ * <p>Usage: {@code PaintMerge BASE FINE_TUNED ALPHA OUTPUT [RUNS]}. First the merge kernel is warmed up as the
+ * service does at startup, and the time that took goes to standard error. Then the merge runs {@code RUNS} times
+ * (default 1) in this JVM, deleting the output before each run. The first run still includes compiling the rest of
+ * the merge, which a one-off command pays, and the last one does not, as in the long-running service. Prints
  * {@code {"seconds": LAST, "first_seconds": FIRST}}, each timed from opening the inputs to the completed output, so
  * that JVM start-up is left out as Python's imports are for the references.
  */
@@ -33,6 +35,9 @@ public final class PaintMerge {
     Path output = Path.of(args[3]);
     int runs = args.length == 5 ? Integer.parseInt(args[4]) : 1;
 
+    long warmUpStarted = System.nanoTime();
+    String conversions = ChunkMixer.warmUp();
+    System.err.printf("Warm-up took %.3f s; %s%n", (System.nanoTime() - warmUpStarted) / 1e9, conversions);
     List<Double> seconds = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       delete(output);
