@@ -138,7 +138,7 @@ final class VectorHalfCodec {
     for (int i = from; i < to; i++) {
       float baseValue = FloatChunkCodec.widen(dtype, base[i]);
       float fineTunedValue = FloatChunkCodec.widen(dtype, fineTuned[i]);
-      mixed[i] = FloatChunkCodec.narrow(dtype, Math.fma(fineTunedWeight, fineTunedValue, baseWeight * baseValue));
+      mixed[i] = FloatChunkCodec.narrow(dtype, ChunkMixer.mix(baseValue, fineTunedValue, baseWeight, fineTunedWeight));
     }
   }
 }

@@ -18,7 +18,8 @@ class MergeKernelWarmUp {
 
   void onStart(@Observes StartupEvent event) {
     long started = System.nanoTime();
-    String conversions = ChunkMixer.warmUp();
-    LOG.infof("Merge kernel warmed up in %d ms; %s.", (System.nanoTime() - started) / 1_000_000, conversions);
+    ChunkMixer.warmUp();
+    LOG.infof("Merge kernel warmed up in %d ms; %s.", (System.nanoTime() - started) / 1_000_000,
+        ChunkMixer.describeConversions());
   }
 }

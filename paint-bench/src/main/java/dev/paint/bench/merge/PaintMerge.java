@@ -36,8 +36,9 @@ public final class PaintMerge {
     int runs = args.length == 5 ? Integer.parseInt(args[4]) : 1;
 
     long warmUpStarted = System.nanoTime();
-    String conversions = ChunkMixer.warmUp();
-    System.err.printf("Warm-up took %.3f s; %s%n", (System.nanoTime() - warmUpStarted) / 1e9, conversions);
+    ChunkMixer.warmUp();
+    System.err.printf("Warm-up took %.3f s; %s%n", (System.nanoTime() - warmUpStarted) / 1e9,
+        ChunkMixer.describeConversions());
     List<Double> seconds = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       delete(output);
