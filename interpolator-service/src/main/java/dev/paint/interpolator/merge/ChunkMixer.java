@@ -15,8 +15,8 @@ import java.nio.ByteOrder;
  * compiles to vector instructions on Java 17, which makes the mix several times faster. F64 elements are mixed in
  * double.
  *
- * <p>{@link #load} decodes F32 chunks once for all alphas. F16 and BF16 chunks are kept as loaded when the JVM has
- * the Vector API ({@code --add-modules jdk.incubator.vector}, as the service's launchers give it), and each
+ * <p>{@link #load} decodes F32 chunks once for all alphas. F16 and BF16 chunks stay in the caller's buffers when the
+ * JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, as the service's launchers give it), and each
  * {@link #mix} widens, mixes and narrows them in one pass of {@link VectorHalfCodec}, with the same results bit for
  * bit; without the module they are decoded once as F32 is.
  *
@@ -41,8 +41,9 @@ public final class ChunkMixer {
   private final float[] fineTunedFloats;
   private final float[] mixedFloats;
   private final short[] halves;
-  private final short[] baseHalves;
-  private final short[] fineTunedHalves;
+  /** The loaded 16-bit chunks that {@link VectorHalfCodec} reads in place, or null. */
+  private ByteBuffer baseHalves;
+  private ByteBuffer fineTunedHalves;
   private double[] baseDoubles;
   private double[] fineTunedDoubles;
   private DType dtype;
@@ -58,8 +59,6 @@ public final class ChunkMixer {
     this.fineTunedFloats = new float[chunkElements];
     this.mixedFloats = new float[chunkElements];
     this.halves = new short[chunkElements];
-    this.baseHalves = VECTORIZED ? new short[chunkElements] : null;
-    this.fineTunedHalves = VECTORIZED ? new short[chunkElements] : null;
   }
 
   /**
@@ -97,9 +96,12 @@ public final class ChunkMixer {
   }
 
   /**
-   * Decodes {@code count} elements of {@code dtype} from the start of each little-endian buffer.
+   * Loads {@code count} elements of {@code dtype} from the start of each little-endian buffer. F16 and BF16 chunks
+   * are read in place by every {@link #mix} on the Vector API path, so the buffers must stay unchanged until the
+   * chunk's last mix; the other dtypes are decoded here.
    *
-   * @throws IllegalArgumentException when the dtype is not F64, F32, F16 or BF16, or the chunk is too large
+   * @throws IllegalArgumentException when the dtype is not F64, F32, F16 or BF16, the chunk is too large, or a
+   *     buffer is big-endian
    */
   public void load(DType dtype, ByteBuffer base, ByteBuffer fineTuned, int count) {
     if (!dtype.isFloatingPoint()) {
@@ -110,6 +112,10 @@ public final class ChunkMixer {
       throw new IllegalArgumentException("Chunk of " + count + " elements is outside [0, " + chunkElements
           + "]; split the tensor into chunks of at most chunkElements().");
     }
+    if (base.order() != ByteOrder.LITTLE_ENDIAN || fineTuned.order() != ByteOrder.LITTLE_ENDIAN) {
+      throw new IllegalArgumentException("Chunk buffers are base " + base.order() + " and fine-tuned "
+          + fineTuned.order() + "; safetensors data is little-endian, so set order(ByteOrder.LITTLE_ENDIAN).");
+    }
     this.dtype = dtype;
     this.count = count;
 
@@ -118,8 +124,8 @@ public final class ChunkMixer {
       return;
     }
     if (mixesVectorized(dtype)) {
-      base.asShortBuffer().get(baseHalves, 0, count);
-      fineTuned.asShortBuffer().get(fineTunedHalves, 0, count);
+      baseHalves = base;
+      fineTunedHalves = fineTuned;
       return;
     }
     FloatChunkCodec.decode(dtype, base, baseFloats, halves, count);
@@ -147,8 +153,7 @@ public final class ChunkMixer {
     if (dtype == DType.F64) {
       mixDoubles(alpha, target);
     } else if (mixesVectorized(dtype)) {
-      VectorHalfCodec.mix(dtype, baseHalves, fineTunedHalves, halves, count, (float) (1.0 - alpha), (float) alpha);
-      target.asShortBuffer().put(halves, 0, count);
+      VectorHalfCodec.mix(dtype, baseHalves, fineTunedHalves, target, count, (float) (1.0 - alpha), (float) alpha);
     } else {
       mix(baseFloats, fineTunedFloats, mixedFloats, count, alpha);
       FloatChunkCodec.encode(dtype, mixedFloats, halves, count, target);

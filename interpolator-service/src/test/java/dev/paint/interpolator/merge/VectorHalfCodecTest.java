@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paint.shared.checkpoint.DType;
 import dev.paint.shared.checkpoint.Float16;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,20 +77,21 @@ class VectorHalfCodecTest {
   void mixWritesOnlyCountElements() {
     short[] base = {0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600, 0x4700, 0x4800, 0x4880, 0x4900, 0x4980};
     short[] fineTuned = base.clone();
-    short[] mixed = new short[base.length];
+    ByteBuffer mixed = ByteBuffer.allocateDirect(base.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
-    VectorHalfCodec.mix(DType.F16, base, fineTuned, mixed, 9, 0.5f, 0.5f);
+    VectorHalfCodec.mix(DType.F16, buffer(base), buffer(fineTuned), mixed, 9, 0.5f, 0.5f);
 
-    assertThat(mixed).containsExactly(0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600, 0x4700, 0x4800, 0x4880, 0, 0);
+    assertThat(shorts(mixed)).containsExactly(0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600, 0x4700, 0x4800, 0x4880, 0, 0);
   }
 
   private static void assertMixesLikeScalar(DType dtype, short[] base, short[] fineTuned, double alpha) {
     float baseWeight = (float) (1.0 - alpha);
     float fineTunedWeight = (float) alpha;
-    short[] mixed = new short[base.length];
+    ByteBuffer mixedBytes = ByteBuffer.allocateDirect(base.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
-    VectorHalfCodec.mix(dtype, base, fineTuned, mixed, base.length, baseWeight, fineTunedWeight);
+    VectorHalfCodec.mix(dtype, buffer(base), buffer(fineTuned), mixedBytes, base.length, baseWeight, fineTunedWeight);
 
+    short[] mixed = shorts(mixedBytes);
     for (int i = 0; i < base.length; i++) {
       float exact = Math.fma(fineTunedWeight, widen(dtype, fineTuned[i]), baseWeight * widen(dtype, base[i]));
       short expected = dtype == DType.F16 ? Float16.toHalf(exact) : Float16.toBfloat16(exact);
@@ -99,6 +102,19 @@ class VectorHalfCodecTest {
             .isEqualTo(Integer.toHexString(expected & 0xffff));
       }
     }
+  }
+
+  /** Returns the elements in a direct little-endian buffer, as the merge reads them from a checkpoint. */
+  private static ByteBuffer buffer(short[] elements) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(elements.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    buffer.asShortBuffer().put(elements);
+    return buffer;
+  }
+
+  private static short[] shorts(ByteBuffer buffer) {
+    short[] elements = new short[buffer.capacity() / Short.BYTES];
+    buffer.asShortBuffer().get(elements);
+    return elements;
   }
 
   private static float widen(DType dtype, short bits) {
