@@ -67,7 +67,7 @@ public final class ChunkMixer {
    * checkpoint in a new JVM ran at 0.24 GB/s, and with it at about 0.6 GB/s. The warm-up took 1.3 to 1.6 s on a
    * 2-core machine.
    */
-  public static void warmUp() {
+  static void warmUp() {
     ChunkMixer mixer = new ChunkMixer(WARM_UP_ELEMENTS);
     // Direct and little-endian, as the merge's buffers are, so that the compiled bulk copies fit them.
     ByteBuffer base = ByteBuffer.allocateDirect(WARM_UP_ELEMENTS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
