@@ -15,8 +15,8 @@ import java.nio.ByteOrder;
  * compiles to vector instructions on Java 17, which makes the mix several times faster. F64 elements are mixed in
  * double.
  *
- * <p>{@link #load} decodes F32 chunks once for all alphas. F16 and BF16 chunks stay in the caller's buffers when the
- * JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, as the service's launchers give it), and each
+ * <p>{@link #load} decodes F32 chunks once for all alphas. F16 and BF16 chunks are copied as they are when the JVM
+ * has the Vector API ({@code --add-modules jdk.incubator.vector}, as the service's launchers give it), and each
  * {@link #mix} widens, mixes and narrows them in one pass of {@link VectorHalfCodec}, with the same results bit for
  * bit; without the module they are decoded once as F32 is.
  *
@@ -41,9 +41,9 @@ public final class ChunkMixer {
   private final float[] fineTunedFloats;
   private final float[] mixedFloats;
   private final short[] halves;
-  /** The loaded 16-bit chunks that {@link VectorHalfCodec} reads in place, or null. */
-  private ByteBuffer baseHalves;
-  private ByteBuffer fineTunedHalves;
+  /** Copies of the loaded 16-bit chunks for {@link VectorHalfCodec}, or null without the Vector API. */
+  private final short[] baseHalves;
+  private final short[] fineTunedHalves;
   private double[] baseDoubles;
   private double[] fineTunedDoubles;
   private DType dtype;
@@ -59,6 +59,8 @@ public final class ChunkMixer {
     this.fineTunedFloats = new float[chunkElements];
     this.mixedFloats = new float[chunkElements];
     this.halves = new short[chunkElements];
+    this.baseHalves = VECTORIZED ? new short[chunkElements] : null;
+    this.fineTunedHalves = VECTORIZED ? new short[chunkElements] : null;
   }
 
   /**
@@ -96,9 +98,7 @@ public final class ChunkMixer {
   }
 
   /**
-   * Loads {@code count} elements of {@code dtype} from the start of each little-endian buffer. F16 and BF16 chunks
-   * are read in place by every {@link #mix} on the Vector API path, so the buffers must stay unchanged until the
-   * chunk's last mix; the other dtypes are decoded here.
+   * Decodes {@code count} elements of {@code dtype} from the start of each little-endian buffer.
    *
    * @throws IllegalArgumentException when the dtype is not F64, F32, F16 or BF16, the chunk is too large, or a
    *     buffer is big-endian
@@ -124,8 +124,8 @@ public final class ChunkMixer {
       return;
     }
     if (mixesVectorized(dtype)) {
-      baseHalves = base;
-      fineTunedHalves = fineTuned;
+      base.asShortBuffer().get(baseHalves, 0, count);
+      fineTuned.asShortBuffer().get(fineTunedHalves, 0, count);
       return;
     }
     FloatChunkCodec.decode(dtype, base, baseFloats, halves, count);

@@ -79,7 +79,7 @@ class VectorHalfCodecTest {
     short[] fineTuned = base.clone();
     ByteBuffer mixed = ByteBuffer.allocateDirect(base.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
-    VectorHalfCodec.mix(DType.F16, buffer(base), buffer(fineTuned), mixed, 9, 0.5f, 0.5f);
+    VectorHalfCodec.mix(DType.F16, base, fineTuned, mixed, 9, 0.5f, 0.5f);
 
     assertThat(shorts(mixed)).containsExactly(0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600, 0x4700, 0x4800, 0x4880, 0, 0);
   }
@@ -89,7 +89,7 @@ class VectorHalfCodecTest {
     float fineTunedWeight = (float) alpha;
     ByteBuffer mixedBytes = ByteBuffer.allocateDirect(base.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
-    VectorHalfCodec.mix(dtype, buffer(base), buffer(fineTuned), mixedBytes, base.length, baseWeight, fineTunedWeight);
+    VectorHalfCodec.mix(dtype, base, fineTuned, mixedBytes, base.length, baseWeight, fineTunedWeight);
 
     short[] mixed = shorts(mixedBytes);
     for (int i = 0; i < base.length; i++) {
@@ -102,13 +102,6 @@ class VectorHalfCodecTest {
             .isEqualTo(Integer.toHexString(expected & 0xffff));
       }
     }
-  }
-
-  /** Returns the elements in a direct little-endian buffer, as the merge reads them from a checkpoint. */
-  private static ByteBuffer buffer(short[] elements) {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(elements.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    buffer.asShortBuffer().put(elements);
-    return buffer;
   }
 
   private static short[] shorts(ByteBuffer buffer) {
