@@ -39,8 +39,6 @@ final class VectorHalfCodec {
   private static final VectorSpecies<Short> SHORTS =
       VectorSpecies.of(short.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
 
-  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
   private static final int FLOAT_SIGN = 0x8000_0000;
   private static final int FLOAT_INFINITY = 0x7f80_0000;
   private static final int HALF_SIGN = 0x8000;
@@ -115,7 +113,8 @@ final class VectorHalfCodec {
       IntVector rounded = rounder.reinterpretAsFloats().add(scaled).reinterpretAsInts();
       IntVector half = rounded.lanewise(LSHR, 13).and(0x7c00).add(rounded.and(0x0fff))
           .or(bits.lanewise(LSHR, 16).and(HALF_SIGN));
-      ((ShortVector) half.convertShape(I2S, SHORTS, 0)).intoByteBuffer(mixed, i * Short.BYTES, LE);
+      ((ShortVector) half.convertShape(I2S, SHORTS, 0))
+          .intoByteBuffer(mixed, i * Short.BYTES, ByteOrder.LITTLE_ENDIAN);
     }
   }
 
@@ -138,7 +137,8 @@ final class VectorHalfCodec {
       // A carry out of the kept mantissa raises the exponent, up to infinity, as rounding does.
       IntVector lowestKeptBit = bits.lanewise(LSHR, 16).and(1);
       IntVector rounded = bits.add(0x7fff).add(lowestKeptBit).lanewise(LSHR, 16);
-      ((ShortVector) rounded.convertShape(I2S, SHORTS, 0)).intoByteBuffer(mixed, i * Short.BYTES, LE);
+      ((ShortVector) rounded.convertShape(I2S, SHORTS, 0))
+          .intoByteBuffer(mixed, i * Short.BYTES, ByteOrder.LITTLE_ENDIAN);
     }
   }
 
