@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Safetensors checkpoints in the object store, each with a manifest object beside it ({@code <key>.manifest.json})
@@ -22,8 +23,8 @@ import java.nio.file.Path;
  * shards are stored beside it: shard {@code model-00001-of-00002.safetensors} of key {@code a/b/x.safetensors.index.json}
  * is {@code a/b/model-00001-of-00002.safetensors}. The manifest ({@link ShardedCheckpointManifest}) then records the
  * SHA-256 and size of the index and of each shard, and the checkpoint's SHA-256 is derived from those digests.
- * Give each sharded checkpoint a key prefix of its own, because shards of the same name beside each other would
- * replace one another.
+ * Each sharded checkpoint needs a key prefix of its own, because shards of the same name beside each other would
+ * replace one another, and {@link #upload} rejects a folder that already contains another sharded checkpoint.
  */
 public final class CheckpointStore {
 
@@ -45,7 +46,7 @@ public final class CheckpointStore {
    *
    * @param file a safetensors file, or the index file of a sharded checkpoint when {@code key} is one
    * @throws IllegalArgumentException when one of {@code key} and {@code file} names a sharded checkpoint and the
-   *     other does not
+   *     other does not, or when a shard would replace an object of another checkpoint in the folder of {@code key}
    * @throws CheckpointIntegrityException when a stored object's size differs from the local file's
    */
   public CheckpointRef upload(String key, Path file) {
@@ -53,6 +54,7 @@ public final class CheckpointStore {
     Manifest manifest = Manifest.describe(file);
 
     if (manifest instanceof ShardedCheckpointManifest sharded) {
+      requireOwnFolder(key, sharded);
       for (ShardEntry shard : sharded.shards()) {
         putChecked(shardKey(key, shard.file()), file.resolveSibling(shard.file()), shard.sizeBytes());
       }
@@ -141,6 +143,35 @@ public final class CheckpointStore {
   /** Returns the key of shard {@code fileName} of the sharded checkpoint whose index is at {@code indexKey}. */
   public static String shardKey(String indexKey, String fileName) {
     return indexKey.substring(0, indexKey.lastIndexOf('/') + 1) + fileName;
+  }
+
+  /**
+   * Checks that the shards of the checkpoint at {@code key} replace no object of another checkpoint in its folder:
+   * the shards of another sharded checkpoint, which may have the same names, or a single-file checkpoint stored under
+   * a shard's name. Uploading the same key again is allowed, so that a failed upload can be retried.
+   */
+  private void requireOwnFolder(String key, ShardedCheckpointManifest sharded) {
+    String folder = shardKey(key, "");
+    // NOTE: this is a check, not a lock, so two uploads that start at once into one folder both pass it.
+    List<String> stored = store.list(folder).stream()
+        .filter(storedKey -> storedKey.indexOf('/', folder.length()) < 0)
+        .toList();
+
+    for (String other : stored) {
+      if (!other.equals(key) && Checkpoints.isSharded(other)) {
+        throw new IllegalArgumentException("Sharded checkpoint " + uri(key) + " would share its folder with the"
+            + " sharded checkpoint " + uri(other) + ", whose shards may have the same names; give each sharded"
+            + " checkpoint a key prefix of its own");
+      }
+    }
+    for (ShardEntry shard : sharded.shards()) {
+      String shardKey = shardKey(key, shard.file());
+      if (stored.contains(shardKey + MANIFEST_SUFFIX)) {
+        throw new IllegalArgumentException("Shard " + shard.file() + " of sharded checkpoint " + uri(key)
+            + " would replace the checkpoint " + uri(shardKey) + "; give the sharded checkpoint a key prefix of its"
+            + " own");
+      }
+    }
   }
 
   private void putChecked(String key, Path file, long expectedSize) {

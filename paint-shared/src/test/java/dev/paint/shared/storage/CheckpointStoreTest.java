@@ -189,6 +189,48 @@ class CheckpointStoreTest {
     assertThat(Files.readAllBytes(downloaded)).isEqualTo(Files.readAllBytes(file));
   }
 
+  @Test
+  void secondShardedCheckpointInFolderRejected() throws IOException {
+    Path index = writeSharded(directory.resolve("model.safetensors.index.json"));
+    CheckpointRef first = checkpoints.upload(INDEX_KEY, index);
+    String otherKey = "models/m/imports/u1/other.safetensors.index.json";
+
+    assertThatThrownBy(() -> checkpoints.upload(otherKey, index))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("would share its folder with the sharded checkpoint s3://" + objects.bucket() + "/"
+            + INDEX_KEY)
+        .hasMessageContaining("give each sharded checkpoint a key prefix of its own");
+
+    assertThat(objects.exists(otherKey)).isFalse();
+    assertThat(checkpoints.find(INDEX_KEY)).isEqualTo(first);
+  }
+
+  @Test
+  void shardOverSingleFileCheckpointRejected() throws IOException {
+    Path single = directory.resolve("single.safetensors");
+    SafetensorsWriter.write(single, List.of(Tensor.ofFloats("w", new long[] {1}, new float[] {7})), Map.of());
+    CheckpointRef singleFile = checkpoints.upload(FIRST_KEY, single);
+    Path index = writeSharded(directory.resolve("model.safetensors.index.json"));
+
+    assertThatThrownBy(() -> checkpoints.upload(INDEX_KEY, index))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Shard " + FIRST + " of sharded checkpoint")
+        .hasMessageContaining("would replace the checkpoint s3://" + objects.bucket() + "/" + FIRST_KEY);
+
+    assertThat(checkpoints.find(FIRST_KEY)).isEqualTo(singleFile);
+    assertThat(objects.exists(INDEX_KEY)).isFalse();
+  }
+
+  @Test
+  void shardedCheckpointUploadedAgain() throws IOException {
+    Path index = writeSharded(directory.resolve("model.safetensors.index.json"));
+    CheckpointRef first = checkpoints.upload(INDEX_KEY, index);
+
+    CheckpointRef again = checkpoints.upload(INDEX_KEY, index);
+
+    assertThat(again).isEqualTo(first);
+  }
+
   /** Writes "proj.weight" to the first shard and "proj.bias" to the second. */
   private static Path writeSharded(Path index) throws IOException {
     Files.createDirectories(index.getParent());
