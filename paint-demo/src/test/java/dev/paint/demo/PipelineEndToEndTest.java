@@ -7,6 +7,7 @@ import dev.paint.demo.DemoReport.PatchReport;
 import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.dataset.BuiltinDataset;
 import dev.paint.shared.event.DeployedModel;
+import dev.paint.shared.event.EncoderFineTuned;
 import dev.paint.shared.event.Hyperparameters;
 import dev.paint.shared.event.ModelPromoted;
 import dev.paint.shared.event.SelectionRule;
@@ -14,6 +15,7 @@ import dev.paint.shared.event.TaskAccuracy;
 import dev.paint.shared.event.Topics;
 import dev.paint.shared.json.Json;
 import dev.paint.shared.model.EncoderSpec;
+import dev.paint.shared.storage.ObjectKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,11 +54,13 @@ class PipelineEndToEndTest {
     DemoSettings settings = smallSettings();
     AtomicReference<DeployedModel> deployed = new AtomicReference<>();
     AtomicReference<List<ModelPromoted>> promotions = new AtomicReference<>();
+    AtomicReference<List<EncoderFineTuned>> fineTuned = new AtomicReference<>();
     AtomicReference<ScrapedByPrometheus> scraped = new AtomicReference<>();
 
     DemoReport report = new PaintDemo(settings, System.out).run(pipeline -> {
       deployed.set(pipeline.registry().deployed(MODEL));
       promotions.set(readPromotions(pipeline.bootstrapServers(), 2));
+      fineTuned.set(readEvents(pipeline.bootstrapServers(), Topics.ENCODER_FINE_TUNED, EncoderFineTuned.class, 1));
       scraped.set(scrapeWithPrometheus(pipeline, settings.workDirectory().resolve("prometheus")));
     });
 
@@ -84,9 +88,11 @@ class PipelineEndToEndTest {
       assertThat(accuracy.patchedTest()).isBetween(0.0, 100.0);
     }
 
-    // The base was registered sharded, so every service read an index and its shards, and the candidates and the
-    // promoted encoder took the base's layout.
+    // The base was registered sharded, so every service read an index and its shards, and the fine-tuned encoder, the
+    // candidates and the promoted encoder took the base's layout.
     assertThat(deployed.get().rootEncoder().key()).endsWith(Checkpoints.INDEX_SUFFIX);
+    assertThat(fineTuned.get()).extracting(event -> event.fineTuned().key())
+        .containsExactly(ObjectKeys.fineTunedShardedEncoder(MODEL, patch.taskId()));
     assertThat(promotion.encoder().key()).endsWith("/encoder" + Checkpoints.INDEX_SUFFIX);
     assertThat(deployed.get().encoder()).isEqualTo(promotion.encoder());
 
@@ -158,18 +164,23 @@ class PipelineEndToEndTest {
 
   /** Reads {@link Topics#MODEL_PROMOTED} from the beginning until {@code count} events arrived or 30 s passed. */
   private static List<ModelPromoted> readPromotions(String bootstrapServers, int count) {
-    List<ModelPromoted> events = new ArrayList<>();
+    return readEvents(bootstrapServers, Topics.MODEL_PROMOTED, ModelPromoted.class, count);
+  }
+
+  /** Reads up to {@code count} events of {@code topic} from its start, waiting at most 30 s for them. */
+  private static <T> List<T> readEvents(String bootstrapServers, String topic, Class<T> type, int count) {
+    List<T> events = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-      consumer.subscribe(List.of(Topics.MODEL_PROMOTED));
+      consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (events.size() < count && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          events.add(Json.read(record.value(), ModelPromoted.class));
+          events.add(Json.read(record.value(), type));
         }
       }
     }

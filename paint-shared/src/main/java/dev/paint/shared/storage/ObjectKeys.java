@@ -13,6 +13,11 @@ public final class ObjectKeys {
     return "tasks/" + modelName + "/" + taskId + "/fine-tuned.safetensors";
   }
 
+  /** Returns the index key of a patch task's sharded fine-tuned encoder, in a folder of its own with its shards. */
+  public static String fineTunedShardedEncoder(String modelName, String taskId) {
+    return "tasks/" + modelName + "/" + taskId + "/fine-tuned/encoder" + Checkpoints.INDEX_SUFFIX;
+  }
+
   /**
    * Returns the key of a patch task's candidate for one alpha. The alpha is printed with two decimals, so the finest
    * grid step is 0.01.

@@ -1,5 +1,9 @@
 package dev.paint.trainer.service;
 
+import dev.paint.shared.checkpoint.Checkpoint;
+import dev.paint.shared.checkpoint.CheckpointShard;
+import dev.paint.shared.checkpoint.Checkpoints;
+import dev.paint.shared.checkpoint.TensorSpec;
 import dev.paint.shared.dataset.DatasetManifest;
 import dev.paint.shared.dataset.DatasetNotFoundException;
 import dev.paint.shared.dataset.DatasetStore;
@@ -29,6 +33,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -73,10 +80,11 @@ public class FineTuningService {
           (epoch, epochs, loss, rate) -> metrics.epochFinished(task.modelName(), epoch, loss, rate));
       metrics.trainingFinished(task.modelName(), Devices.kind(device), result);
 
-      Path output = workDirectory.resolve("fine-tuned.safetensors");
-      encoder.save(output, Map.of("paint.task-id", task.taskId(), "paint.base-version",
-          Integer.toString(base.version())));
-      CheckpointRef fineTuned = checkpoints.upload(ObjectKeys.fineTunedEncoder(task.modelName(), task.taskId()), output);
+      Path output = saveFineTuned(encoder, task, base, workDirectory);
+      String key = Checkpoints.isSharded(output)
+          ? ObjectKeys.fineTunedShardedEncoder(task.modelName(), task.taskId())
+          : ObjectKeys.fineTunedEncoder(task.modelName(), task.taskId());
+      CheckpointRef fineTuned = checkpoints.upload(key, output);
       LOG.infof("Stored fine-tuned encoder of task %s at %s (loss %.4f, %.0f images/s)", task.taskId(),
           fineTuned.key(), result.finalLoss(), result.imagesPerSecond());
 
@@ -120,9 +128,48 @@ public class FineTuningService {
   }
 
   private Encoder loadEncoder(DeployedModel base, Device device, WorkDirectory workDirectory) {
-    Path file = CheckpointStore.localPath(base.encoder(), workDirectory.path(), "base");
+    Path file = baseFile(base, workDirectory);
     checkpoints.download(base.encoder(), file);
     return Encoder.load(base.architecture(), file, device);
+  }
+
+  private static Path baseFile(DeployedModel base, WorkDirectory workDirectory) {
+    return CheckpointStore.localPath(base.encoder(), workDirectory.path(), "base");
+  }
+
+  /**
+   * Saves the fine-tuned encoder in the base's form and returns its file. That is one safetensors file, or for a
+   * sharded base an index and shards with the base's shard file names and the same tensors in each shard.
+   */
+  private static Path saveFineTuned(Encoder encoder, PatchTaskSubmitted task, DeployedModel base,
+      WorkDirectory workDirectory) {
+    Path file = workDirectory.resolve("fine-tuned.safetensors");
+    encoder.save(file, Map.of("paint.task-id", task.taskId(), "paint.base-version", Integer.toString(base.version())));
+    Path baseFile = baseFile(base, workDirectory);
+    if (!Checkpoints.isSharded(baseFile)) {
+      return file;
+    }
+
+    Path index = workDirectory.resolve("fine-tuned").resolve("encoder" + Checkpoints.INDEX_SUFFIX);
+    return Checkpoints.rewrite(file, index, layoutOf(baseFile, file));
+  }
+
+  /** Returns the shard layout of {@code baseFile} with the tensors as {@code fineTunedFile} stores them. */
+  private static List<CheckpointShard> layoutOf(Path baseFile, Path fineTunedFile) {
+    try (Checkpoint base = Checkpoints.open(baseFile); Checkpoint fineTuned = Checkpoints.open(fineTunedFile)) {
+      Map<String, TensorSpec> fineTunedTensors = new HashMap<>();
+      fineTuned.tensors().forEach(tensor -> fineTunedTensors.put(tensor.name(), tensor));
+
+      // A base tensor that the encoder does not save keeps the base's spec, so that Checkpoints.rewrite names it.
+      List<CheckpointShard> layout = new ArrayList<>();
+      for (CheckpointShard shard : base.shards()) {
+        List<TensorSpec> tensors = shard.tensors().stream()
+            .map(tensor -> fineTunedTensors.getOrDefault(tensor.name(), tensor))
+            .toList();
+        layout.add(new CheckpointShard(shard.fileName(), tensors));
+      }
+      return layout;
+    }
   }
 
   /**

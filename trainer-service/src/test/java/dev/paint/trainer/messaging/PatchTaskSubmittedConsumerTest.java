@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.paint.shared.checkpoint.SafetensorsFile;
+import dev.paint.shared.checkpoint.Checkpoint;
+import dev.paint.shared.checkpoint.CheckpointShard;
+import dev.paint.shared.checkpoint.Checkpoints;
+import dev.paint.shared.checkpoint.ShardedCheckpointManifest;
+import dev.paint.shared.checkpoint.ShardedCheckpointManifest.ShardEntry;
 import dev.paint.shared.dataset.Dataset;
 import dev.paint.shared.dataset.DatasetStore;
 import dev.paint.shared.dataset.LabeledImages;
@@ -25,6 +29,7 @@ import dev.paint.shared.model.ClassificationHead;
 import dev.paint.shared.model.Encoder;
 import dev.paint.shared.model.EncoderSpec;
 import dev.paint.shared.storage.CheckpointStore;
+import dev.paint.shared.storage.ObjectKeys;
 import dev.paint.shared.storage.ObjectStore;
 import dev.paint.shared.storage.StageRecords;
 import dev.paint.testing.KafkaEvents;
@@ -38,7 +43,6 @@ import io.smallrye.common.annotation.Identifier;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,16 +86,21 @@ class PatchTaskSubmittedConsumerTest {
           SyntheticImages.halves(40, 2, false), SyntheticImages.halves(40, 3, false));
       datasets.upload(halves, Map.of());
     }
-    baseEncoder = deploy(modelName);
+    baseEncoder = deploy(modelName, false);
   }
 
-  /** Registers version 1 of {@code name} with the registry stand-in and returns its encoder. */
-  private CheckpointRef deploy(String name) throws Exception {
+  /**
+   * Registers version 1 of {@code name} with the registry stand-in and returns its encoder, stored as one file or, when
+   * {@code sharded}, as an index and one shard per layer.
+   */
+  private CheckpointRef deploy(String name, boolean sharded) throws Exception {
     Path encoderFile = directory.resolve(name + "-encoder.safetensors");
     try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 7)) {
       encoder.save(encoderFile, Map.of());
     }
-    CheckpointRef encoder = checkpoints.upload("models/" + name + "/imports/base/encoder.safetensors", encoderFile);
+    CheckpointRef encoder = sharded
+        ? checkpoints.upload(ObjectKeys.importedShardedEncoder(name, "base-sharded"), shardedCopy(encoderFile))
+        : checkpoints.upload(ObjectKeys.importedEncoder(name, "base"), encoderFile);
     Path headFile = directory.resolve(name + "-head.safetensors");
     ClassificationHead.random(2, SPEC.embeddingDim(), 1).save(headFile, Map.of());
     CheckpointRef head = checkpoints.upload("models/" + name + "/heads/supported.safetensors", headFile);
@@ -115,6 +124,24 @@ class PatchTaskSubmittedConsumerTest {
     assertThat(result.training().device()).isEqualTo("cpu");
     assertThat(result.fineTuned().sha256()).isNotEqualTo(baseEncoder.sha256());
     assertThat(weights(result.fineTuned(), "conv0.weight")).isNotEqualTo(weights(baseEncoder, "conv0.weight"));
+  }
+
+  @Test
+  void shardedBaseGivesShardedFineTunedEncoder() throws Exception {
+    CheckpointRef shardedBase = deploy(modelName, true);
+    String taskId = "train-sharded-" + UUID.randomUUID();
+
+    submit(task(taskId, "halves", CLASSES));
+    EncoderFineTuned result = awaitEvent(Topics.ENCODER_FINE_TUNED, taskId, EncoderFineTuned.class);
+
+    assertThat(result.base().encoder()).isEqualTo(shardedBase);
+    assertThat(result.fineTuned().key()).isEqualTo(ObjectKeys.fineTunedShardedEncoder(modelName, taskId));
+    ShardedCheckpointManifest base = (ShardedCheckpointManifest) checkpoints.manifest(shardedBase.key());
+    ShardedCheckpointManifest fineTuned = (ShardedCheckpointManifest) checkpoints.manifest(result.fineTuned().key());
+    assertThat(fineTuned.shards()).extracting(ShardEntry::file)
+        .containsExactlyElementsOf(base.shards().stream().map(ShardEntry::file).toList())
+        .hasSizeGreaterThan(1);
+    assertThat(weights(result.fineTuned(), "conv0.weight")).isNotEqualTo(weights(shardedBase, "conv0.weight"));
   }
 
   @Test
@@ -152,7 +179,7 @@ class PatchTaskSubmittedConsumerTest {
   void otherModelTrainsWhileModelWaits() throws Exception {
     String bootstrap = LocalStackResource.broker().bootstrapServers();
     String otherModel = modelName + "-other";
-    deploy(otherModel);
+    deploy(otherModel, false);
     String first = "train-first-" + UUID.randomUUID();
     String second = "train-second-" + UUID.randomUUID();
     String other = "train-other-" + UUID.randomUUID();
@@ -228,7 +255,7 @@ class PatchTaskSubmittedConsumerTest {
     Hyperparameters slow = new Hyperparameters(1e-3, LONG_EPOCHS, 64, null, 1, null, null, null);
 
     String otherModel = modelName + "-other";
-    deploy(otherModel);
+    deploy(otherModel, false);
     String other = "train-other-" + UUID.randomUUID();
 
     submit(new PatchTaskSubmitted(taskId, modelName, "patch", "halves", CLASSES, null, slow, null, null));
@@ -424,10 +451,19 @@ class PatchTaskSubmittedConsumerTest {
   }
 
   private float[] weights(CheckpointRef checkpoint, String tensor) throws Exception {
-    Path file = Files.createTempFile(directory, "weights", ".safetensors");
+    Path file = CheckpointStore.localPath(checkpoint, directory, "weights-" + UUID.randomUUID());
     checkpoints.download(checkpoint, file);
-    try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
-      return safetensors.read(tensor).toFloats();
+    try (Checkpoint downloaded = Checkpoints.open(file)) {
+      return downloaded.read(tensor).toFloats();
+    }
+  }
+
+  /** Writes {@code encoderFile} again as an index and one shard per layer, and returns the index. */
+  private Path shardedCopy(Path encoderFile) {
+    Path index = encoderFile.resolveSibling("sharded").resolve("encoder" + Checkpoints.INDEX_SUFFIX);
+    try (Checkpoint encoder = Checkpoints.open(encoderFile)) {
+      List<CheckpointShard> layout = CheckpointShard.byLayer(index.getFileName().toString(), encoder.tensors());
+      return Checkpoints.rewrite(encoderFile, index, layout);
     }
   }
 
