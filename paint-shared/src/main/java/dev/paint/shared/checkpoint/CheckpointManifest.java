@@ -1,8 +1,6 @@
 package dev.paint.shared.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.paint.shared.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -142,28 +140,13 @@ public record CheckpointManifest(
     requireSameTensors(file, tensors, actualTensors);
   }
 
-  /** Returns this manifest as JSON. */
-  @Override
-  public String toJson() {
-    try {
-      return Json.mapper().writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Serialising the manifest of checkpoint " + sha256 + " failed", e);
-    }
-  }
-
   /**
    * Parses a manifest written by {@link #toJson()}.
    *
    * @throws CheckpointFormatException when the JSON is malformed, misses a field or has another format version
    */
   public static CheckpointManifest fromJson(String json) {
-    try {
-      return Json.mapper().readValue(json, CheckpointManifest.class);
-    } catch (JsonProcessingException e) {
-      throw new CheckpointFormatException("Invalid checkpoint manifest: " + e.getOriginalMessage()
-          + ". Build the manifest with CheckpointManifest.describe() and toJson().", e);
-    }
+    return Manifest.parse(json, CheckpointManifest.class, "checkpoint");
   }
 
   /** Checks that {@code file} has exactly the tensors the manifest lists, with the same dtypes and shapes. */

@@ -1,5 +1,7 @@
 package dev.paint.shared.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.paint.shared.json.Json;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,7 +29,13 @@ public sealed interface Manifest permits CheckpointManifest, ShardedCheckpointMa
   void verify(Path path);
 
   /** Returns this manifest as the JSON stored beside the checkpoint. */
-  String toJson();
+  default String toJson() {
+    try {
+      return Json.mapper().writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Serialising the manifest of checkpoint " + sha256() + " failed", e);
+    }
+  }
 
   /**
    * Describes the checkpoint at {@code path}: a sharded checkpoint when the name ends with
@@ -49,5 +57,19 @@ public sealed interface Manifest permits CheckpointManifest, ShardedCheckpointMa
     return Checkpoints.isSharded(checkpointName)
         ? ShardedCheckpointManifest.fromJson(json)
         : CheckpointManifest.fromJson(json);
+  }
+
+  /**
+   * Parses {@code json} as a manifest of {@code type}; {@code form} names the checkpoint's form in the error.
+   *
+   * @throws CheckpointFormatException when the JSON is malformed or is not a valid manifest of that type
+   */
+  static <T extends Manifest> T parse(String json, Class<T> type, String form) {
+    try {
+      return Json.mapper().readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new CheckpointFormatException("Invalid " + form + " manifest: " + e.getOriginalMessage() + ". Build the"
+          + " manifest with " + type.getSimpleName() + ".describe() and toJson().", e);
+    }
   }
 }

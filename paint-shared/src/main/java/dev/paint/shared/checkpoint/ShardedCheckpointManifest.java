@@ -1,9 +1,7 @@
 package dev.paint.shared.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.paint.shared.checkpoint.CheckpointManifest.TensorEntry;
-import dev.paint.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,15 +165,6 @@ public record ShardedCheckpointManifest(
     }
   }
 
-  @Override
-  public String toJson() {
-    try {
-      return Json.mapper().writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Serialising the manifest of sharded checkpoint " + sha256 + " failed", e);
-    }
-  }
-
   /**
    * Parses a manifest written by {@link #toJson()}.
    *
@@ -183,12 +172,7 @@ public record ShardedCheckpointManifest(
    *     a size or SHA-256 that does not add up
    */
   public static ShardedCheckpointManifest fromJson(String json) {
-    try {
-      return Json.mapper().readValue(json, ShardedCheckpointManifest.class);
-    } catch (JsonProcessingException e) {
-      throw new CheckpointFormatException("Invalid sharded checkpoint manifest: " + e.getOriginalMessage()
-          + ". Build the manifest with ShardedCheckpointManifest.describe() and toJson().", e);
-    }
+    return Manifest.parse(json, ShardedCheckpointManifest.class, "sharded checkpoint");
   }
 
   /** Returns the SHA-256 of the {@code sha256sum} listing of the index and the shards, as the class describes. */
