@@ -24,7 +24,8 @@ import java.util.List;
  * is {@code a/b/model-00001-of-00002.safetensors}. The manifest ({@link ShardedCheckpointManifest}) then records the
  * SHA-256 and size of the index and of each shard, and the checkpoint's SHA-256 is derived from those digests.
  * Each sharded checkpoint needs a key prefix of its own, because shards of the same name beside each other would
- * replace one another, and {@link #upload} rejects a folder that already contains another sharded checkpoint.
+ * replace one another. {@link #upload} rejects a folder that already contains another sharded checkpoint, and a
+ * single file stored under the name of another checkpoint's shard.
  */
 public final class CheckpointStore {
 
@@ -46,7 +47,7 @@ public final class CheckpointStore {
    *
    * @param file a safetensors file, or the index file of a sharded checkpoint when {@code key} is one
    * @throws IllegalArgumentException when one of {@code key} and {@code file} names a sharded checkpoint and the
-   *     other does not, or when a shard would replace an object of another checkpoint in the folder of {@code key}
+   *     other does not, or when the upload would replace an object of another checkpoint in the folder of {@code key}
    * @throws CheckpointIntegrityException when a stored object's size differs from the local file's
    */
   public CheckpointRef upload(String key, Path file) {
@@ -60,6 +61,7 @@ public final class CheckpointStore {
       }
       putChecked(key, file, sharded.index().sizeBytes());
     } else {
+      requireNoShardAt(key);
       putChecked(key, file, manifest.sizeBytes());
     }
 
@@ -151,11 +153,7 @@ public final class CheckpointStore {
    * a shard's name. Uploading the same key again is allowed, so that a failed upload can be retried.
    */
   private void requireOwnFolder(String key, ShardedCheckpointManifest sharded) {
-    String folder = shardKey(key, "");
-    // NOTE: this is a check, not a lock, so two uploads that start at once into one folder both pass it.
-    List<String> stored = store.list(folder).stream()
-        .filter(storedKey -> storedKey.indexOf('/', folder.length()) < 0)
-        .toList();
+    List<String> stored = storedBeside(key);
 
     for (String other : stored) {
       if (!other.equals(key) && Checkpoints.isSharded(other)) {
@@ -172,6 +170,30 @@ public final class CheckpointStore {
             + " own");
       }
     }
+  }
+
+  /** Checks that a single-file checkpoint at {@code key} replaces no shard of a sharded checkpoint in its folder. */
+  private void requireNoShardAt(String key) {
+    String fileName = key.substring(key.lastIndexOf('/') + 1);
+    for (String other : storedBeside(key)) {
+      if (!Checkpoints.isSharded(other) || !store.exists(other + MANIFEST_SUFFIX)) {
+        continue;
+      }
+      ShardedCheckpointManifest sharded = (ShardedCheckpointManifest) manifest(other);
+      if (sharded.shards().stream().anyMatch(shard -> shard.file().equals(fileName))) {
+        throw new IllegalArgumentException("Checkpoint " + uri(key) + " would replace a shard of the sharded"
+            + " checkpoint " + uri(other) + "; upload it under another key");
+      }
+    }
+  }
+
+  /** Returns the keys stored in the folder of {@code key}, without those in its subfolders. */
+  private List<String> storedBeside(String key) {
+    String folder = shardKey(key, "");
+    // NOTE: the upload checks read this listing without a lock, so two uploads into one folder at once both pass.
+    return store.list(folder).stream()
+        .filter(storedKey -> storedKey.indexOf('/', folder.length()) < 0)
+        .toList();
   }
 
   private void putChecked(String key, Path file, long expectedSize) {

@@ -222,6 +222,22 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void singleFileOverShardRejected() throws IOException {
+    Path index = writeSharded(directory.resolve("model.safetensors.index.json"));
+    CheckpointRef sharded = checkpoints.upload(INDEX_KEY, index);
+    Path single = directory.resolve("single.safetensors");
+    SafetensorsWriter.write(single, List.of(Tensor.ofFloats("w", new long[] {1}, new float[] {7})), Map.of());
+
+    assertThatThrownBy(() -> checkpoints.upload(SECOND_KEY, single))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("would replace a shard of the sharded checkpoint s3://" + objects.bucket() + "/"
+            + INDEX_KEY);
+
+    assertThat(checkpoints.find(INDEX_KEY)).isEqualTo(sharded);
+    checkpoints.download(sharded, directory.resolve("downloaded/encoder.safetensors.index.json"));
+  }
+
+  @Test
   void shardedCheckpointUploadedAgain() throws IOException {
     Path index = writeSharded(directory.resolve("model.safetensors.index.json"));
     CheckpointRef first = checkpoints.upload(INDEX_KEY, index);
