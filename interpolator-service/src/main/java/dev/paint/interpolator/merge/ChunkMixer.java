@@ -66,8 +66,8 @@ public final class ChunkMixer {
   /**
    * Mixes small F32, F16 and BF16 chunks until the JIT compiler has optimized the kernel. Before that the Vector
    * API's lane operations run as method calls that allocate. Without the warm-up, the first merge of a 176 MB F16
-   * checkpoint in a new JVM ran at 0.24 GB/s, and with it at about 0.6 GB/s. The warm-up took 1.3 to 1.6 s on a
-   * 2-core machine.
+   * checkpoint in a new JVM ran at 0.24 GB/s, and with it at about 0.6 GB/s. The warm-up took 1.3 to 1.6 s on the
+   * 2-core host with 256-bit vectors of docs/benchmarks.md, and 0.6 to 0.7 s on the one with 512-bit vectors.
    */
   static void warmUp() {
     ChunkMixer mixer = new ChunkMixer(WARM_UP_ELEMENTS);

@@ -17,8 +17,9 @@ import java.util.Map;
  * of two small checkpoints with F32, F16, BF16, F64 and I64 tensors run the reading, the pipeline and the writing as
  * well.
  *
- * <p>On a 2-core machine the kernel's warm-up alone left the first merge of a 176 MB F16 checkpoint about 3 times
- * slower than later ones (0.38 s against 0.10 to 0.15 s); with the merges of this class it took 0.15 s.
+ * <p>On the 2-core host with 512-bit vectors of docs/benchmarks.md, {@code PaintMerge} showed the effect. After the
+ * kernel's warm-up alone, the first merge of a 176 MB F16 checkpoint took 0.38 to 0.48 s, about 3 times as long as
+ * later ones. After the merges of this class it took 0.13 to 0.19 s.
  */
 public final class MergeWarmUp {
 
@@ -82,7 +83,7 @@ public final class MergeWarmUp {
         Files.deleteIfExists(file);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Deleting a warm-up candidate failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("Deleting a warm-up checkpoint failed: " + e.getMessage(), e);
     }
   }
 }

@@ -29,14 +29,12 @@ class StartupWarmUp {
     try (WorkDirectory directory = WorkDirectory.create(config.workDirectory(), "paint-interpolator-warm-up-",
         "paint.interpolator.work-directory")) {
       MergeWarmUp.run(directory.path());
+      LOG.infof("Merge warmed up in %d ms; %s.", (System.nanoTime() - started) / 1_000_000,
+          ChunkMixer.describeConversions());
     } catch (UncheckedIOException e) {
       // The service still merges without the warm-up, only its first merge runs slower.
-      LOG.warnf("Merge warm-up failed, so the first merge runs before the JIT compiler has optimized it: %s",
-          e.getMessage());
-      return;
+      LOG.warnf("Merge warm-up failed, so the first merge runs before the JIT compiler has optimized it: %s; %s.",
+          e.getMessage(), ChunkMixer.describeConversions());
     }
-
-    LOG.infof("Merge warmed up in %d ms; %s.", (System.nanoTime() - started) / 1_000_000,
-        ChunkMixer.describeConversions());
   }
 }
