@@ -32,7 +32,7 @@ class StartupWarmUp {
       LOG.infof("Merge warmed up in %d ms; %s.", (System.nanoTime() - started) / 1_000_000,
           ChunkMixer.describeConversions());
     } catch (UncheckedIOException e) {
-      // The service still merges without the warm-up, only its first merge runs slower.
+      // The service still merges without the warm-up, but its first merge runs slower.
       LOG.warnf("Merge warm-up failed, so the first merge runs before the JIT compiler has optimized it: %s; %s.",
           e.getMessage(), ChunkMixer.describeConversions());
     }
