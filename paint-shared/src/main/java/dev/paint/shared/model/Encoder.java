@@ -127,12 +127,40 @@ public final class Encoder implements AutoCloseable {
     List<CheckpointShard> layout = Checkpoints.isSharded(file)
         ? CheckpointShard.byLayer(fileName, tensors)
         : List.of(new CheckpointShard(fileName, tensors));
+    write(file, layout, metadata);
+  }
+
+  /**
+   * Writes the weights as float32 tensors to the sharded checkpoint whose index is {@code index}, in the layout of
+   * another checkpoint of this encoder: the same shard file names, each with the same tensors.
+   *
+   * @param like the shards of that checkpoint, whose tensor names must be exactly the encoder's
+   * @throws IllegalArgumentException when {@code like} names other tensors than the encoder's
+   */
+  public void save(Path index, Map<String, String> metadata, List<CheckpointShard> like) {
+    List<String> names = like.stream().flatMap(shard -> shard.tensors().stream()).map(TensorSpec::name).toList();
+    if (names.size() != parameters.size() || !parameters.keySet().containsAll(names)) {
+      throw new IllegalArgumentException("Shard layout for " + index + " has tensors " + names + " but the encoder has "
+          + parameters.keySet() + " for " + spec + "; pass the layout of a checkpoint of this encoder.");
+    }
+
+    List<CheckpointShard> layout = like.stream()
+        .map(shard -> new CheckpointShard(shard.fileName(),
+            tensorSpecs(shard.tensors().stream().map(TensorSpec::name).toList())))
+        .toList();
+    write(index, layout, metadata);
+  }
+
+  /** Writes every tensor in layout order, the order in which the writer expects the data. */
+  private void write(Path file, List<CheckpointShard> layout, Map<String, String> metadata) {
     try (CheckpointWriter writer = Checkpoints.createWriter(file, layout, metadata)) {
-      for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
-        float[] values = entry.getValue().getArray().toFloatArray();
-        ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(values);
-        writer.write(entry.getKey(), data);
+      for (CheckpointShard shard : layout) {
+        for (TensorSpec tensor : shard.tensors()) {
+          float[] values = parameters.get(tensor.name()).getArray().toFloatArray();
+          ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+          data.asFloatBuffer().put(values);
+          writer.write(tensor.name(), data);
+        }
       }
     }
   }

@@ -1,9 +1,7 @@
 package dev.paint.trainer.service;
 
 import dev.paint.shared.checkpoint.Checkpoint;
-import dev.paint.shared.checkpoint.CheckpointShard;
 import dev.paint.shared.checkpoint.Checkpoints;
-import dev.paint.shared.checkpoint.TensorSpec;
 import dev.paint.shared.dataset.DatasetManifest;
 import dev.paint.shared.dataset.DatasetNotFoundException;
 import dev.paint.shared.dataset.DatasetStore;
@@ -33,9 +31,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -143,33 +138,20 @@ public class FineTuningService {
    */
   private static Path saveFineTuned(Encoder encoder, PatchTaskSubmitted task, DeployedModel base,
       WorkDirectory workDirectory) {
-    Path file = workDirectory.resolve("fine-tuned.safetensors");
-    encoder.save(file, Map.of("paint.task-id", task.taskId(), "paint.base-version", Integer.toString(base.version())));
+    Map<String, String> metadata =
+        Map.of("paint.task-id", task.taskId(), "paint.base-version", Integer.toString(base.version()));
     Path baseFile = baseFile(base, workDirectory);
     if (!Checkpoints.isSharded(baseFile)) {
+      Path file = workDirectory.resolve("fine-tuned.safetensors");
+      encoder.save(file, metadata);
       return file;
     }
 
     Path index = workDirectory.resolve("fine-tuned").resolve("encoder" + Checkpoints.INDEX_SUFFIX);
-    return Checkpoints.rewrite(file, index, layoutOf(baseFile, file));
-  }
-
-  /** Returns the shard layout of {@code baseFile} with the tensors as {@code fineTunedFile} stores them. */
-  private static List<CheckpointShard> layoutOf(Path baseFile, Path fineTunedFile) {
-    try (Checkpoint base = Checkpoints.open(baseFile); Checkpoint fineTuned = Checkpoints.open(fineTunedFile)) {
-      Map<String, TensorSpec> fineTunedTensors = new HashMap<>();
-      fineTuned.tensors().forEach(tensor -> fineTunedTensors.put(tensor.name(), tensor));
-
-      // A base tensor that the encoder does not save keeps the base's spec, so that Checkpoints.rewrite names it.
-      List<CheckpointShard> layout = new ArrayList<>();
-      for (CheckpointShard shard : base.shards()) {
-        List<TensorSpec> tensors = shard.tensors().stream()
-            .map(tensor -> fineTunedTensors.getOrDefault(tensor.name(), tensor))
-            .toList();
-        layout.add(new CheckpointShard(shard.fileName(), tensors));
-      }
-      return layout;
+    try (Checkpoint baseCheckpoint = Checkpoints.open(baseFile)) {
+      encoder.save(index, metadata, baseCheckpoint.shards());
     }
+    return index;
   }
 
   /**

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paint.shared.checkpoint.Checkpoint;
-import dev.paint.shared.checkpoint.CheckpointShard;
 import dev.paint.shared.checkpoint.Checkpoints;
 import dev.paint.shared.checkpoint.ShardedCheckpointManifest;
 import dev.paint.shared.checkpoint.ShardedCheckpointManifest.ShardEntry;
@@ -91,15 +90,18 @@ class PatchTaskSubmittedConsumerTest {
 
   /**
    * Registers version 1 of {@code name} with the registry stand-in and returns its encoder, stored as one file or, when
-   * {@code sharded}, as an index and one shard per layer.
+   * {@code sharded}, as an index and one shard per layer. The shards are named {@code model-0000n-of-0000m}, unlike
+   * those that the trainer's own index name would give.
    */
   private CheckpointRef deploy(String name, boolean sharded) throws Exception {
-    Path encoderFile = directory.resolve(name + "-encoder.safetensors");
+    Path encoderFile = sharded
+        ? directory.resolve(name + "-sharded").resolve("model" + Checkpoints.INDEX_SUFFIX)
+        : directory.resolve(name + "-encoder.safetensors");
     try (Encoder encoder = Encoder.create(SPEC, Device.cpu(), 7)) {
       encoder.save(encoderFile, Map.of());
     }
     CheckpointRef encoder = sharded
-        ? checkpoints.upload(ObjectKeys.importedShardedEncoder(name, "base-sharded"), shardedCopy(encoderFile))
+        ? checkpoints.upload(ObjectKeys.importedShardedEncoder(name, "base-sharded"), encoderFile)
         : checkpoints.upload(ObjectKeys.importedEncoder(name, "base"), encoderFile);
     Path headFile = directory.resolve(name + "-head.safetensors");
     ClassificationHead.random(2, SPEC.embeddingDim(), 1).save(headFile, Map.of());
@@ -455,15 +457,6 @@ class PatchTaskSubmittedConsumerTest {
     checkpoints.download(checkpoint, file);
     try (Checkpoint downloaded = Checkpoints.open(file)) {
       return downloaded.read(tensor).toFloats();
-    }
-  }
-
-  /** Writes {@code encoderFile} again as an index and one shard per layer, and returns the index. */
-  private Path shardedCopy(Path encoderFile) {
-    Path index = encoderFile.resolveSibling("sharded").resolve("encoder" + Checkpoints.INDEX_SUFFIX);
-    try (Checkpoint encoder = Checkpoints.open(encoderFile)) {
-      List<CheckpointShard> layout = CheckpointShard.byLayer(index.getFileName().toString(), encoder.tensors());
-      return Checkpoints.rewrite(encoderFile, index, layout);
     }
   }
 
