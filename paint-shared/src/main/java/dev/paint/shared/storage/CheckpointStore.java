@@ -175,8 +175,10 @@ public final class CheckpointStore {
   /** Checks that a single-file checkpoint at {@code key} replaces no shard of a sharded checkpoint in its folder. */
   private void requireNoShardAt(String key) {
     String fileName = key.substring(key.lastIndexOf('/') + 1);
-    for (String other : storedBeside(key)) {
-      if (!Checkpoints.isSharded(other) || !store.exists(other + MANIFEST_SUFFIX)) {
+    List<String> stored = storedBeside(key);
+
+    for (String other : stored) {
+      if (!Checkpoints.isSharded(other) || !stored.contains(other + MANIFEST_SUFFIX)) {
         continue;
       }
       ShardedCheckpointManifest sharded = (ShardedCheckpointManifest) manifest(other);
