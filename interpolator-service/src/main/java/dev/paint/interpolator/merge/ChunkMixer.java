@@ -40,6 +40,7 @@ public final class ChunkMixer {
   private final float[] baseFloats;
   private final float[] fineTunedFloats;
   private final float[] mixedFloats;
+  /** Scratch space of {@link FloatChunkCodec} for 16-bit chunks, or null when {@link VectorHalfCodec} mixes them. */
   private final short[] halves;
   /** Copies of the loaded 16-bit chunks for {@link VectorHalfCodec}, or null without the Vector API. */
   private final short[] baseHalves;
@@ -58,7 +59,7 @@ public final class ChunkMixer {
     this.baseFloats = new float[chunkElements];
     this.fineTunedFloats = new float[chunkElements];
     this.mixedFloats = new float[chunkElements];
-    this.halves = new short[chunkElements];
+    this.halves = VECTORIZED ? null : new short[chunkElements];
     this.baseHalves = VECTORIZED ? new short[chunkElements] : null;
     this.fineTunedHalves = VECTORIZED ? new short[chunkElements] : null;
   }
