@@ -178,6 +178,9 @@ final class SafetensorsHeader {
   }
 
   private static Entry parseEntry(Path file, String name, JsonNode node, long dataSectionLength) {
+    if (name.isEmpty()) {
+      throw invalid(file, "a tensor has an empty name, but every tensor needs one." + REEXPORT_ADVICE);
+    }
     if (!node.isObject()) {
       throw invalidTensor(file, name, "is a JSON " + node.getNodeType()
           + ", not an object with dtype, shape and data_offsets.");

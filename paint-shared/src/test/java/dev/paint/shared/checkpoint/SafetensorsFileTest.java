@@ -217,6 +217,17 @@ class SafetensorsFileTest {
   }
 
   @Test
+  void emptyTensorNameRejected() throws IOException {
+    Path file = CheckpointFiles.raw(directory.resolve("empty-name.safetensors"),
+        "{\"\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4);
+
+    assertThatThrownBy(() -> SafetensorsFile.open(file))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("a tensor has an empty name");
+  }
+
+  @Test
   void overlappingOffsetsRejected() throws IOException {
     Path file = CheckpointFiles.raw(directory.resolve("overlap.safetensors"),
         "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
